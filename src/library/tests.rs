@@ -126,3 +126,31 @@ fn prefilter_keeps_unrelated_text_off_the_regexes() {
     assert!(l.unfiltered.is_empty());
     assert_eq!(classify::best_entry(&l, "gm gm, nice pump today"), None);
 }
+
+/// The shipped library must pass `check` with the example config's links: the library testing itself.
+#[test]
+fn shipped_library_passes_check() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("replies");
+    let config = crate::config::Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("frontdesk.example.toml"))
+        .expect("example config parses");
+    let l = Library::load(&dir, &config.link_names()).unwrap_or_else(|e| panic!("{e}"));
+    let problems: Vec<String> = classify::self_test(&l).iter().map(|p| p.to_string()).collect();
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+    assert!(l.warnings().is_empty(), "{:?}", l.warnings());
+    for id in [
+        "register_link",
+        "activity_page",
+        "kyc_materials",
+        "risk_notice",
+        "reward_timing",
+        "withdraw_network",
+        "fees",
+        "region_restriction",
+    ] {
+        let e = l.get(id).unwrap_or_else(|| panic!("shipped library lacks {id}"));
+        assert_eq!(e.tier, Tier::One);
+        for lang in [Language::Zh, Language::En] {
+            assert!(e.lang(lang).examples.len() >= 8, "{id} {} has fewer than 8 examples", lang.code());
+        }
+    }
+}
