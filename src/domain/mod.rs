@@ -284,3 +284,16 @@ impl Clock for ManualClock {
         self.0.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
+
+/// What the bot may do in a group, as Telegram last told it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BotRights {
+    /// Admin with the "Delete messages" right (or owner).
+    CanDelete,
+    /// Admin, but without the delete right.
+    AdminWithoutDelete,
+    /// Plain member: sees only commands and replies while privacy mode is on, cannot delete.
+    NotAdmin,
+    /// Left or removed.
+    Removed,
+}

@@ -1,1 +1,282 @@
-//! outbox
+//! The sender: drains the outbox table into the Bot API.
+//!
+//! - Priorities: deletions first, then moderator alerts, private messages, group replies, housekeeping.
+//! - Batching: due deletions of one chat go out as one `deleteMessages` call (up to 100 ids); at most one call
+//!   per chat and lane is in flight, and ids that arrive meanwhile join the next call.
+//! - Limits: about 20 messages a minute per group and 30 calls a second overall; a 429 blocks that chat (or all)
+//!   for `retry_after`.
+//! - Failures: 429 and transient errors are retried with backoff; a permanent refusal is recorded and never
+//!   retried. A failed deletion tells moderators which chat needs which right.
+//! - Durability: rows stay pending until answered, so a restart resends what was not confirmed.
+
+mod api;
+mod limits;
+
+pub use api::{ApiError, BotApi};
+pub use limits::Limits;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::OutboxConfig;
+use crate::domain::Clock;
+use crate::store::{NewAction, OutboxRow, Priority, Store};
+
+/// Wakes the sender when new actions are recorded.
+#[derive(Clone, Debug, Default)]
+pub struct Outbox {
+    notify: Arc<Notify>,
+}
+
+impl Outbox {
+    /// A new handle.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Tells the sender there is something new to send.
+    pub fn wake(&self) {
+        self.notify.notify_one();
+    }
+}
+
+/// Gives up on transient failures after this many tries (about an hour of backoff).
+const MAX_ATTEMPTS: i64 = 70;
+const MAX_IN_FLIGHT: usize = 16;
+
+/// Methods that post a message (and so count against the per-group limit).
+fn is_message(method: &str) -> bool {
+    matches!(method, "sendMessage" | "sendPhoto" | "sendDocument" | "copyMessage" | "forwardMessage")
+}
+
+/// The sender task.
+pub struct Sender {
+    store: Store,
+    api: BotApi,
+    clock: Arc<dyn Clock>,
+    outbox: Outbox,
+    limits: Limits,
+    moderators: Vec<i64>,
+}
+
+struct Done {
+    rows: Vec<OutboxRow>,
+    lane: (i64, bool),
+    result: Result<Value, ApiError>,
+}
+
+impl Sender {
+    /// A sender for a store and an API endpoint.
+    pub fn new(store: Store, api: BotApi, clock: Arc<dyn Clock>, outbox: Outbox, cfg: &OutboxConfig, moderators: Vec<i64>) -> Self {
+        Sender {
+            store,
+            api,
+            clock,
+            outbox,
+            limits: Limits::new(cfg.group_per_minute, cfg.global_per_second),
+            moderators,
+        }
+    }
+
+    /// Runs until `stop` is cancelled, then waits for calls in flight to be recorded.
+    pub async fn run(mut self, stop: CancellationToken) {
+        let mut tasks: JoinSet<Done> = JoinSet::new();
+        let mut busy_rows: HashSet<i64> = HashSet::new();
+        let mut busy_lanes: HashSet<(i64, bool)> = HashSet::new();
+        loop {
+            let mut wake_at = Instant::now() + Duration::from_secs(1);
+            if !stop.is_cancelled() {
+                match self.store.due(self.clock.now(), 500).await {
+                    Ok(rows) => {
+                        let next = self.dispatch(rows, &mut tasks, &mut busy_rows, &mut busy_lanes);
+                        if let Some(n) = next {
+                            wake_at = wake_at.min(n);
+                        }
+                    }
+                    Err(e) => tracing::error!(error = %e, "outbox: cannot read due actions"),
+                }
+            }
+            if stop.is_cancelled() && tasks.is_empty() {
+                return;
+            }
+            tokio::select! {
+                Some(done) = tasks.join_next() => {
+                    if let Ok(done) = done {
+                        for r in &done.rows {
+                            busy_rows.remove(&r.id);
+                        }
+                        busy_lanes.remove(&done.lane);
+                        self.settle(done).await;
+                    }
+                }
+                _ = self.outbox.notify.notified() => {}
+                _ = tokio::time::sleep_until(wake_at) => {}
+                _ = stop.cancelled(), if !stop.is_cancelled() => {}
+            }
+        }
+    }
+
+    /// Starts calls for due rows; returns when the next held-back row may go.
+    fn dispatch(
+        &mut self,
+        rows: Vec<OutboxRow>,
+        tasks: &mut JoinSet<Done>,
+        busy_rows: &mut HashSet<i64>,
+        busy_lanes: &mut HashSet<(i64, bool)>,
+    ) -> Option<Instant> {
+        let now = Instant::now();
+        let mut next: Option<Instant> = None;
+        // Deletions of one chat travel together.
+        let mut deletes: HashMap<i64, Vec<OutboxRow>> = HashMap::new();
+        let mut order: Vec<OutboxRow> = Vec::new();
+        for r in rows {
+            if busy_rows.contains(&r.id) {
+                continue;
+            }
+            if r.method == "deleteMessages" {
+                let list = deletes.entry(r.chat_id).or_default();
+                if list.is_empty() {
+                    order.push(r.clone());
+                }
+                list.push(r);
+            } else {
+                order.push(r);
+            }
+        }
+        for r in order {
+            if tasks.len() >= MAX_IN_FLIGHT {
+                break;
+            }
+            let is_delete = r.method == "deleteMessages";
+            let lane = (r.chat_id, is_delete);
+            if busy_lanes.contains(&lane) {
+                continue;
+            }
+            let group_message = r.chat_id < 0 && is_message(&r.method);
+            if let Some(t) = self.limits.wait_until(r.chat_id, group_message, now) {
+                next = Some(next.map_or(t, |n| n.min(t)));
+                continue;
+            }
+            self.limits.record(r.chat_id, group_message, now);
+            let (batch, method, params) = if is_delete {
+                let mut batch = deletes.remove(&r.chat_id).unwrap_or_default();
+                let mut ids: Vec<Value> = Vec::new();
+                let mut taken = Vec::new();
+                for row in batch.drain(..) {
+                    let these = row.payload["message_ids"].as_array().cloned().unwrap_or_default();
+                    if !taken.is_empty() && ids.len() + these.len() > 100 {
+                        break;
+                    }
+                    ids.extend(these);
+                    taken.push(row);
+                }
+                ids.sort_by_key(|v| v.as_i64());
+                ids.dedup();
+                (taken, "deleteMessages".to_string(), json!({"chat_id": r.chat_id, "message_ids": ids}))
+            } else {
+                let method = r.method.clone();
+                let params = r.payload.clone();
+                (vec![r], method, params)
+            };
+            for row in &batch {
+                busy_rows.insert(row.id);
+            }
+            busy_lanes.insert(lane);
+            let api = self.api.clone();
+            tracing::debug!(method = %method, chat = lane.0, rows = batch.len(), "outbox: sending");
+            tasks.spawn(async move {
+                let result = api.call(&method, &params).await;
+                Done { rows: batch, lane, result }
+            });
+        }
+        next
+    }
+
+    /// Records the outcome of one call.
+    async fn settle(&mut self, done: Done) {
+        let now = self.clock.now();
+        let chat = done.lane.0;
+        let is_delete = done.lane.1;
+        let outcome = match &done.result {
+            Ok(result) => {
+                let message_id = result.get("message_id").and_then(Value::as_i64);
+                for r in &done.rows {
+                    if let Err(e) = self.store.mark_sent(r.id, now, message_id).await {
+                        tracing::error!(error = %e, row = r.id, "outbox: cannot record a sent action");
+                    }
+                }
+                return;
+            }
+            Err(e) => e.clone(),
+        };
+        match outcome {
+            ApiError::RetryAfter(secs) => {
+                tracing::warn!(chat, retry_after = secs, "outbox: 429, holding the chat");
+                self.limits.block(Some(chat), Instant::now() + Duration::from_secs(secs));
+                for r in &done.rows {
+                    let _ = self.store.mark_retry(r.id, now + secs as i64, "429").await;
+                }
+            }
+            ApiError::Transient(msg) => {
+                for r in &done.rows {
+                    if r.attempts + 1 >= MAX_ATTEMPTS {
+                        tracing::error!(row = r.id, error = %msg, "outbox: giving up after repeated transient failures");
+                        let _ = self.store.mark_failed(r.id, now, &msg).await;
+                    } else {
+                        let backoff = (1i64 << r.attempts.min(6)).min(60);
+                        tracing::warn!(row = r.id, error = %msg, backoff, "outbox: transient failure, will retry");
+                        let _ = self.store.mark_retry(r.id, now + backoff, &msg).await;
+                    }
+                }
+            }
+            ApiError::Permanent { code, description } => {
+                let msg = format!("{code}: {description}");
+                tracing::warn!(chat, method = %done.rows[0].method, error = %msg, "outbox: refused, not retrying");
+                for r in &done.rows {
+                    let _ = self.store.mark_failed(r.id, now, &msg).await;
+                }
+                if is_delete && done.rows.iter().any(|r| r.priority == Priority::Delete as i64) {
+                    self.alert_delete_failed(chat, &description, now).await;
+                }
+            }
+        }
+    }
+
+    /// Tells moderators a chat needs the delete right (or that a message was too old to delete).
+    async fn alert_delete_failed(&self, chat: i64, description: &str, now: i64) {
+        let lower = description.to_lowercase();
+        let why = if lower.contains("rights") || lower.contains("not enough") || lower.contains("administrator") {
+            "the bot lacks the \"Delete messages\" admin right there: make it an admin with that right"
+        } else if lower.contains("can't be deleted") {
+            "Telegram refused (the bot may lack the \"Delete messages\" right, or the message is older than 48 hours)"
+        } else {
+            "Telegram refused the deletion"
+        };
+        let text = format!(
+            "⚠️ frontdesk could not delete a message in chat {chat}: {why}. Please remove it by hand.\n\
+             ⚠️ frontdesk 无法删除群 {chat} 中的一条消息：请检查机器人是否有「删除消息」管理员权限，并手动删除。"
+        );
+        for m in &self.moderators {
+            let a = NewAction {
+                priority: Priority::Alert,
+                chat_id: *m,
+                method: "sendMessage",
+                payload: json!({"chat_id": m, "text": text}),
+                // One such alert per chat and hour is enough.
+                dedupe_key: format!("delete-failed:{chat}:{}:{m}", now / 3600),
+                not_before: now,
+                delete_after: None,
+            };
+            if let Err(e) = self.store.enqueue(&a, now).await {
+                tracing::error!(error = %e, "outbox: cannot record a moderator alert");
+            }
+        }
+        self.outbox.wake();
+    }
+}
