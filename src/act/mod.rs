@@ -4,6 +4,7 @@
 //! Telegram: every effect is an outbox row, so a crash after the commit loses nothing and a crash before it means
 //! Telegram redelivers the update (the polling offset is confirmed only after this returns).
 
+mod casework;
 mod rights;
 mod split_shim;
 pub mod texts;
@@ -50,6 +51,7 @@ pub struct Actor {
     /// The bot's @username (deep links).
     pub bot_username: String,
     split: Mutex<SplitWindow>,
+    patterns: crate::cases::EvidencePatterns,
 }
 
 /// What a message is going to cause, before it is recorded.
@@ -71,7 +73,10 @@ impl Actor {
         bot_username: String,
     ) -> Self {
         let split = SplitWindow::new(config.guard.split_window_secs, config.guard.split_max_messages);
-        Actor { store, config, library, outbox, clock, bot_username, split: Mutex::new(split) }
+        // Config::parse already compiled these patterns, so this cannot fail on a loaded config.
+        let patterns = crate::cases::EvidencePatterns::from_config(&config.cases.order_patterns, &config.cases.ticket_patterns)
+            .unwrap_or_default();
+        Actor { store, config, library, outbox, clock, bot_username, split: Mutex::new(split), patterns }
     }
 
     /// Handles one message or edit. Idempotent: a redelivered update is recognised and does nothing.
@@ -130,8 +135,12 @@ impl Actor {
         if !secret_handled && split_ids.is_empty() {
             match inc.chat_kind {
                 ChatKind::Group => self.plan_group(&mut tx, inc, &normalized, language, now, &mut plan).await?,
-                ChatKind::Private => {}
+                ChatKind::Private => self.plan_private(&mut tx, inc, &normalized, language, now, &mut plan).await?,
             }
+        }
+        if inc.chat_kind == ChatKind::Group && !records::has_started(&mut tx, inc.user.0).await? {
+            // Telegram refuses a first message to someone who never started the bot.
+            plan.actions.retain(|a| !a.dedupe_key.starts_with("safety:"));
         }
         self.record(&mut tx, inc, &normalized, language, now, plan).await?;
         tx.commit().await?;
@@ -339,23 +348,6 @@ impl Actor {
         Ok(())
     }
 
-    /// A tier-2/3 question: see `cases` integration.
-    #[allow(clippy::too_many_arguments)]
-    async fn plan_handoff(
-        &self,
-        _tx: &mut AnyConnection,
-        _inc: &Incoming,
-        i: usize,
-        tier: crate::domain::Tier,
-        _lang: Language,
-        _shadow: bool,
-        _now: i64,
-        plan: &mut Plan,
-    ) -> Result<(), ActError> {
-        plan.question = Some((Some(self.library.entry(i).id.clone()), Some(tier.number()), Outcome::Handoff));
-        Ok(())
-    }
-
     /// Queues the same alert to every moderator.
     fn alert_moderators(&self, text: &str, key: &str, now: i64, plan: &mut Plan) {
         for m in &self.config.moderators {
@@ -446,24 +438,35 @@ mod tests {
 }
 
 impl Actor {
-    /// An inline-button press (case buttons; see `cases`).
+    /// An inline-button press: answer it (so the client stops spinning) and act on its data.
     pub async fn handle_callback(&self, user: i64, query_id: String, data: String) -> Result<(), ActError> {
-        let _ = (user, data);
         let now = self.clock.now();
-        self.store
-            .enqueue(
-                &NewAction {
-                    priority: Priority::Direct,
-                    chat_id: user,
-                    method: "answerCallbackQuery",
-                    payload: json!({"callback_query_id": query_id}),
-                    dedupe_key: format!("callback:{query_id}"),
-                    not_before: now,
-                    delete_after: None,
-                },
-                now,
-            )
-            .await?;
+        let mut tx = self.store.pool().begin().await?;
+        let answer = NewAction {
+            priority: Priority::Direct,
+            chat_id: user,
+            method: "answerCallbackQuery",
+            payload: json!({"callback_query_id": query_id}),
+            dedupe_key: format!("callback:{query_id}"),
+            not_before: now,
+            delete_after: None,
+        };
+        if !outbox::enqueue(&mut tx, &answer, now).await? {
+            return Ok(()); // redelivered
+        }
+        if let Some(text) = self.plan_callback(&mut tx, user, &data, now).await? {
+            let reply = NewAction {
+                priority: Priority::Direct,
+                chat_id: user,
+                method: "sendMessage",
+                payload: json!({"chat_id": user, "text": text}),
+                dedupe_key: format!("callback-reply:{query_id}"),
+                not_before: now,
+                delete_after: None,
+            };
+            outbox::enqueue(&mut tx, &reply, now).await?;
+        }
+        tx.commit().await?;
         self.outbox.wake();
         Ok(())
     }

@@ -46,7 +46,7 @@ pub(crate) fn scan(text: &str, hits: &[Hit], out: &mut Vec<Finding>) {
             return;
         }
         // Lowercased base58: can't be checked, only recognised by shape.
-        if !tok.iter().all(|&c| c != b'0') {
+        if tok.contains(&b'0') {
             return;
         }
         if len == 111 && is_xprv_prefix_lower(tok) {
@@ -88,7 +88,8 @@ pub(crate) fn scan_raw(raw: &str, normalized: &str, out: &mut Vec<Finding>) {
         raw.nfkc().filter(|&c| !is_invisible(c)).collect()
     };
     let mut from = 0;
-    tokens::alnum_tokens_cased(&cased, |s, e| {
+    tokens::alnum_tokens(&cased, |t| {
+        let (s, e) = (t.start, t.end);
         let tok = &cased.as_bytes()[s..e];
         let rule = match tok.len() {
             51 | 52 if wif_valid(tok) => "wif",
