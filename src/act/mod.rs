@@ -6,7 +6,6 @@
 
 mod casework;
 mod rights;
-mod split_shim;
 pub mod texts;
 
 use std::sync::{Arc, Mutex};
@@ -17,8 +16,8 @@ use sqlx::AnyConnection;
 use crate::classify::{self, Action};
 use crate::config::{Config, Mode};
 use crate::domain::{ChatKind, Clock, Confidence, Finding, Incoming, Language, SecretKind};
-use crate::guard;
-use split_shim::SplitWindow;
+use crate::guard::{self, SplitWindow};
+
 use crate::library::Library;
 use crate::outbox::Outbox;
 use crate::store::records::{self, Outcome, QuestionRecord};
@@ -99,7 +98,12 @@ impl Actor {
             .as_deref()
             .and_then(|l| Language::parse(&l[..l.len().min(2)]))
             .unwrap_or_else(|| self.config.language_for(inc.chat));
-        let language = text::detect_language(&normalized).unwrap_or(fallback);
+        // A command ("/help") says nothing about its writer's language; their Telegram setting does.
+        let language = if inc.text.starts_with('/') {
+            fallback
+        } else {
+            text::detect_language(&normalized).unwrap_or(fallback)
+        };
         let validated: Vec<Finding> =
             findings.iter().filter(|f| f.confidence == Confidence::Validated).cloned().collect();
 

@@ -12,27 +12,122 @@ use super::tokens::Group;
 /// Bytes between the end of a code word and a code after it.
 const AFTER: usize = 60;
 /// Bytes between a code and a code word after it ("123456 is my code").
-const BEFORE: usize = 32;
+const BEFORE: usize = 20;
 
 /// Units and words that make the number before them a quantity, not a code.
 const UNITS: &[&str] = &[
-    "usdt", "usdc", "usd", "u", "btc", "eth", "trx", "bnb", "sol", "ton", "rmb", "cny", "hkd", "元", "块", "美元",
-    "美金", "刀", "%", "年", "月", "日", "号", "天", "小时", "分钟", "分", "秒", "次", "个", "位", "人", "笔", "张",
-    "条", "单", "倍", "万", "千", "百", "亿", "k", "w", "m", "x", "min", "mins", "minute", "minutes", "sec", "secs",
-    "second", "seconds", "hour", "hours", "hr", "hrs", "day", "days", "week", "weeks", "month", "months", "year",
-    "years", "times", "people", "users", "members", "digits", "digit", "characters", "chars", "pcs", "usd)", "块钱",
-    "多", "左右", "楼", "层", "期", "届", "级", "星", "点", "週", "周", "个月", "errors", "error", "错误",
+    "usdt",
+    "usdc",
+    "usd",
+    "u",
+    "btc",
+    "eth",
+    "trx",
+    "bnb",
+    "sol",
+    "ton",
+    "rmb",
+    "cny",
+    "hkd",
+    "元",
+    "块",
+    "美元",
+    "美金",
+    "刀",
+    "%",
+    "年",
+    "月",
+    "日",
+    "号",
+    "天",
+    "小时",
+    "分钟",
+    "分",
+    "秒",
+    "次",
+    "个",
+    "位",
+    "人",
+    "笔",
+    "张",
+    "条",
+    "单",
+    "倍",
+    "万",
+    "千",
+    "百",
+    "亿",
+    "k",
+    "w",
+    "m",
+    "x",
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "sec",
+    "secs",
+    "second",
+    "seconds",
+    "hour",
+    "hours",
+    "hr",
+    "hrs",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "times",
+    "people",
+    "users",
+    "members",
+    "digits",
+    "digit",
+    "characters",
+    "chars",
+    "pcs",
+    "usd)",
+    "块钱",
+    "多",
+    "左右",
+    "楼",
+    "层",
+    "期",
+    "届",
+    "级",
+    "星",
+    "点",
+    "週",
+    "周",
+    "个月",
+    "errors",
+    "error",
+    "错误",
 ];
+
+/// Words after a number that make it a sender (`10086 发来的`), not a code.
+const SENDER_AFTER: &[&str] = &["发来", "发的", "发送的", "发过来"];
 
 fn unit_after(b: &[u8], text: &str, mut e: usize) -> bool {
     while e < b.len() && b[e] == b' ' {
         e += 1;
     }
     let rest = &text[e..];
+    if SENDER_AFTER.iter().any(|w| rest.starts_with(w)) {
+        return true;
+    }
     UNITS.iter().any(|u| {
         rest.starts_with(u) && {
             let last_ascii = u.as_bytes()[u.len() - 1].is_ascii_alphanumeric();
-            !last_ascii || rest.as_bytes().get(u.len()).is_none_or(|c| !c.is_ascii_alphanumeric())
+            !last_ascii
+                || rest
+                    .as_bytes()
+                    .get(u.len())
+                    .is_none_or(|c| !c.is_ascii_alphanumeric())
         }
     })
 }
@@ -41,7 +136,8 @@ fn unit_after(b: &[u8], text: &str, mut e: usize) -> bool {
 fn bad_prefix(b: &[u8], s: usize) -> bool {
     if s > 0 {
         match b[s - 1] {
-            b'$' | b'#' | b'*' | b'+' | b'@' | b'~' | b'/' | b'\\' | b'.' | b',' | b'x' | b'_' | b'&' => {
+            b'$' | b'#' | b'*' | b'+' | b'@' | b'~' | b'/' | b'\\' | b'.' | b',' | b'x' | b'_'
+            | b'&' => {
                 return true;
             }
             b'-' if s >= 2 && b[s - 2].is_ascii_alphanumeric() => return true,
@@ -53,7 +149,9 @@ fn bad_prefix(b: &[u8], s: usize) -> bool {
         i -= 1;
     }
     let before = &b[..i];
-    ["$", "¥", "￥", "€", "£", "第", "#", "+", "*", "no."].iter().any(|p| before.ends_with(p.as_bytes()))
+    ["$", "¥", "￥", "€", "£", "第", "#", "+", "*", "no."]
+        .iter()
+        .any(|p| before.ends_with(p.as_bytes()))
 }
 
 fn year_like(b: &[u8]) -> bool {
@@ -86,28 +184,55 @@ pub(crate) fn scan(text: &str, groups: &[Group], hits: &[Hit], out: &mut Vec<Fin
         }
         let total: usize = chain.iter().map(|g| g.digits).sum();
         if chain.len() > 1 {
+            // Ranges and references joined by dashes (224-250, 8859-8) unless written one digit at a time.
+            let dashed = chain
+                .windows(2)
+                .any(|w| b[w[0].end..w[1].start].contains(&b'-'));
+            if dashed && !chain.iter().all(|g| g.digits == 1) {
+                continue;
+            }
             // Dates written with dashes: 2024-01-15, 15-01-2024.
             let lens: Vec<usize> = chain.iter().map(|g| g.digits).collect();
-            if matches!(lens.as_slice(), [4, 2, 2] | [2, 2, 4] | [4, 2] | [4, 1, 1] | [4, 1, 2] | [4, 2, 1]) {
+            if matches!(
+                lens.as_slice(),
+                [4, 2, 2] | [2, 2, 4] | [4, 2] | [4, 1, 1] | [4, 1, 2] | [4, 2, 1]
+            ) {
                 continue;
             }
             if (4..=8).contains(&total) && chain.iter().all(|g| g.digits <= 4) {
                 let spaced = chain.iter().all(|g| g.digits == 1);
-                let c = Candidate { start: chain[0].start, end: chain[chain.len() - 1].end, digits: total, spaced };
+                let c = Candidate {
+                    start: chain[0].start,
+                    end: chain[chain.len() - 1].end,
+                    digits: total,
+                    spaced,
+                };
                 consider(text, b, hits, &c, chain[0].letter_left, out);
                 continue;
             }
         }
         for g in chain {
             if (4..=8).contains(&g.digits) {
-                let c = Candidate { start: g.start, end: g.end, digits: g.digits, spaced: false };
+                let c = Candidate {
+                    start: g.start,
+                    end: g.end,
+                    digits: g.digits,
+                    spaced: false,
+                };
                 consider(text, b, hits, &c, g.letter_left, out);
             }
         }
     }
 }
 
-fn consider(text: &str, b: &[u8], hits: &[Hit], c: &Candidate, letter_left: bool, out: &mut Vec<Finding>) {
+fn consider(
+    text: &str,
+    b: &[u8],
+    hits: &[Hit],
+    c: &Candidate,
+    letter_left: bool,
+    out: &mut Vec<Finding>,
+) {
     let _ = c.digits;
     if letter_left && !hits.iter().any(|h| h.cat == Cat::Code && h.end == c.start) {
         return;
@@ -118,7 +243,15 @@ fn consider(text: &str, b: &[u8], hits: &[Hit], c: &Candidate, letter_left: bool
     if bad_prefix(b, c.start) || unit_after(b, text, c.end) {
         return;
     }
-    let all = [Cat::Code, Cat::Label, Cat::Tx, Cat::Password, Cat::Passport, Cat::Id, Cat::Key];
+    let all = [
+        Cat::Code,
+        Cat::Label,
+        Cat::Tx,
+        Cat::Password,
+        Cat::Passport,
+        Cat::Id,
+        Cat::Key,
+    ];
     let before = keywords::nearest_before(hits, &all, c.start, AFTER);
     let ok = match before {
         Some(h) if h.cat == Cat::Code => true,
@@ -192,6 +325,8 @@ mod tests {
             "验证码 2024-01-15 收不到",
             "otp price 1234.56",
             "verification code 验证码 phone 13800138000",
+            "验证码 10086 发来的",
+            "我收到了 95588 发的验证码",
         ] {
             assert!(!found(s), "{s}");
         }

@@ -11,13 +11,15 @@ use super::tokens::{self, Group};
 
 /// Province-level codes that open a resident ID (the first two digits).
 const PROVINCES: [u8; 35] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61,
-    62, 63, 64, 65, 71, 81, 82, 83,
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
 ];
 
 /// Today as `yyyymmdd` (UTC), computed once: a birth date after it is not a birth date.
 static TODAY: LazyLock<u32> = LazyLock::new(|| {
-    let days = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let days = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
     let (y, m, d) = civil_from_days(days);
     (y as u32) * 10_000 + m * 100 + d
 });
@@ -40,7 +42,7 @@ fn days_in_month(y: u32, m: u32) -> u32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
         _ => 0,
     }
@@ -53,7 +55,11 @@ fn num(d: &[u8]) -> u32 {
 /// A plausible birth date `yyyymmdd` between 1900-01-01 and today.
 fn birth_date_ok(d: &[u8]) -> bool {
     let (y, m, day) = (num(&d[0..4]), num(&d[4..6]), num(&d[6..8]));
-    (1900..=9999).contains(&y) && (1..=12).contains(&m) && day >= 1 && day <= days_in_month(y, m) && y * 10_000 + m * 100 + day <= *TODAY
+    (1900..=9999).contains(&y)
+        && (1..=12).contains(&m)
+        && day >= 1
+        && day <= days_in_month(y, m)
+        && y * 10_000 + m * 100 + day <= *TODAY
 }
 
 /// The 18 characters (`0-9`, last may be `x`) of a mainland resident ID: region, birth date, check character.
@@ -64,13 +70,18 @@ pub(crate) fn cn_id_parts(id: &[u8; 18]) -> (bool, bool, bool) {
     let region = PROVINCES.contains(&(num(&id[0..2]) as u8));
     let date = birth_date_ok(&id[6..14]);
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = id[..17].iter().zip(W).map(|(&c, w)| u32::from(c - b'0') * w).sum();
+    let sum: u32 = id[..17]
+        .iter()
+        .zip(W)
+        .map(|(&c, w)| u32::from(c - b'0') * w)
+        .sum();
     let expect = b"10x98765432"[(sum % 11) as usize];
     (region, date, id[17] == expect)
 }
 
 /// The full check of a mainland resident ID.
-pub(crate) fn cn_id_valid(id: &[u8; 18]) -> bool {
+#[cfg(test)]
+fn cn_id_valid(id: &[u8; 18]) -> bool {
     cn_id_parts(id) == (true, true, true)
 }
 
@@ -110,16 +121,28 @@ pub(crate) fn tw_id_valid(id: &[u8]) -> bool {
         return false;
     }
     const CODES: [u32; 26] = [
-        10, 11, 12, 13, 14, 15, 16, 17, 34, 18, 19, 20, 21, 22, 35, 23, 24, 25, 26, 27, 28, 29, 32, 30, 31, 33,
+        10, 11, 12, 13, 14, 15, 16, 17, 34, 18, 19, 20, 21, 22, 35, 23, 24, 25, 26, 27, 28, 29, 32,
+        30, 31, 33,
     ];
     let n = CODES[(id[0] - b'a') as usize];
     const W: [u32; 9] = [8, 7, 6, 5, 4, 3, 2, 1, 1];
-    let sum = n / 10 + (n % 10) * 9 + id[1..].iter().zip(W).map(|(&d, w)| u32::from(d - b'0') * w).sum::<u32>();
-    sum % 10 == 0
+    let sum = n / 10
+        + (n % 10) * 9
+        + id[1..]
+            .iter()
+            .zip(W)
+            .map(|(&d, w)| u32::from(d - b'0') * w)
+            .sum::<u32>();
+    sum.is_multiple_of(10)
 }
 
 fn finding(rule: &'static str, start: usize, end: usize, confidence: Confidence) -> Finding {
-    Finding { kind: SecretKind::IdNumber, rule, span: start..end, confidence }
+    Finding {
+        kind: SecretKind::IdNumber,
+        rule,
+        span: start..end,
+        confidence,
+    }
 }
 
 /// Chinese resident IDs among the digit groups: any run of joined groups (spaces or dashes inside) holding exactly
@@ -149,7 +172,9 @@ pub(crate) fn scan_cn(text: &str, groups: &[Group], hits: &[Hit], out: &mut Vec<
                 let x_inside = groups[i..j - 1].iter().any(|g| g.x);
                 if !x_inside && k == 18 {
                     match cn_id_parts(&id) {
-                        (true, true, true) => out.push(finding("cn_resident_id", s, e, Confidence::Validated)),
+                        (true, true, true) => {
+                            out.push(finding("cn_resident_id", s, e, Confidence::Validated))
+                        }
                         (true, true, false) if keywords::near(hits, Cat::Id, s, e, 40, 20) => {
                             out.push(finding("cn_resident_id", s, e, Confidence::Borderline))
                         }
@@ -175,28 +200,42 @@ pub(crate) fn scan_tokens(text: &str, hits: &[Hit], out: &mut Vec<Finding>) {
         let rest = &tok[letters..];
         let rest_digits = rest.iter().all(u8::is_ascii_digit);
         // HKID with its check in parentheses: a123456(7).
-        if (1..=2).contains(&letters) && rest.len() == 6 && rest_digits {
-            if let Some((check, end)) = paren_check(b, t.end) {
-                if hkid_valid(&tok[..letters], rest, check) {
-                    out.push(finding("hkid", t.start, end, Confidence::Validated));
-                }
-                return;
+        if (1..=2).contains(&letters)
+            && rest.len() == 6
+            && rest_digits
+            && let Some((check, end)) = paren_check(b, t.end)
+        {
+            if hkid_valid(&tok[..letters], rest, check) {
+                out.push(finding("hkid", t.start, end, Confidence::Validated));
             }
+            return;
         }
         // HKID without parentheses: a1234567 (check may be `a`).
-        if (1..=2).contains(&letters) && rest.len() == 7 && rest[..6].iter().all(u8::is_ascii_digit) {
+        if (1..=2).contains(&letters) && rest.len() == 7 && rest[..6].iter().all(u8::is_ascii_digit)
+        {
             let check = rest[6];
-            if (check.is_ascii_digit() || check == b'a') && hkid_valid(&tok[..letters], &rest[..6], check) {
+            if (check.is_ascii_digit() || check == b'a')
+                && hkid_valid(&tok[..letters], &rest[..6], check)
+            {
                 let ctx = context_before(hits, t.start, &[Cat::Id, Cat::Passport], 40)
                     || keywords::near(hits, Cat::Id, t.start, t.end, 40, 24);
-                let conf = if ctx { Confidence::Validated } else { Confidence::Borderline };
-                if !label_before(hits, t.start) {
+                let conf = if ctx {
+                    Confidence::Validated
+                } else {
+                    Confidence::Borderline
+                };
+                if !label_before(text, hits, t.start) {
                     out.push(finding("hkid", t.start, t.end, conf));
                 }
             }
         }
         // Taiwan ID: a123456789.
-        if letters == 1 && len == 10 && rest_digits && tw_id_valid(tok) && !label_before(hits, t.start) {
+        if letters == 1
+            && len == 10
+            && rest_digits
+            && tw_id_valid(tok)
+            && !label_before(text, hits, t.start)
+        {
             out.push(finding("tw_id", t.start, t.end, Confidence::Validated));
         }
         // Passport numbers: only near a passport (or ID-document) word.
@@ -205,8 +244,13 @@ pub(crate) fn scan_tokens(text: &str, hits: &[Hit], out: &mut Vec<Finding>) {
             (0, 9) => true,
             _ => false,
         };
-        if shape && passport_context(hits, t.start, t.end) {
-            out.push(finding("passport_context", t.start, t.end, Confidence::Validated));
+        if shape && passport_context(text, hits, t.start, t.end) {
+            out.push(finding(
+                "passport_context",
+                t.start,
+                t.end,
+                Confidence::Validated,
+            ));
         }
     });
 }
@@ -216,22 +260,40 @@ fn paren_check(b: &[u8], mut i: usize) -> Option<(u8, usize)> {
     if i < b.len() && b[i] == b' ' {
         i += 1;
     }
-    if i + 2 < b.len() && b[i] == b'(' && (b[i + 1].is_ascii_digit() || b[i + 1] == b'a') && b[i + 2] == b')' {
+    if i + 2 < b.len()
+        && b[i] == b'('
+        && (b[i + 1].is_ascii_digit() || b[i + 1] == b'a')
+        && b[i + 2] == b')'
+    {
         return Some((b[i + 1], i + 3));
     }
     None
 }
 
-/// A label (order, UID, phone…) right before the token: the number is something else.
-fn label_before(hits: &[Hit], start: usize) -> bool {
-    keywords::nearest_before(hits, &[Cat::Label, Cat::Id, Cat::Passport, Cat::Code, Cat::Tx], start, 16)
-        .is_some_and(|h| h.cat == Cat::Label || h.cat == Cat::Tx)
+/// A label (order, UID, phone…) right before the token: the number is something else. A bare `id` is no such
+/// label: "ID A123456789" is how people give an ID number.
+fn label_before(text: &str, hits: &[Hit], start: usize) -> bool {
+    keywords::nearest_before(
+        hits,
+        &[Cat::Label, Cat::Id, Cat::Passport, Cat::Code, Cat::Tx],
+        start,
+        16,
+    )
+    .is_some_and(|h| (h.cat == Cat::Label && &text[h.start..h.end] != "id") || h.cat == Cat::Tx)
 }
 
 /// The nearest word before `start` (within `gap` bytes) is one of `cats`, allowing a label such as `no` or `id`
 /// right after it (`passport no.`, `护照 id`).
 fn context_before(hits: &[Hit], start: usize, cats: &[Cat], gap: usize) -> bool {
-    let all = [Cat::Label, Cat::Id, Cat::Passport, Cat::Code, Cat::Tx, Cat::Key, Cat::Password];
+    let all = [
+        Cat::Label,
+        Cat::Id,
+        Cat::Passport,
+        Cat::Code,
+        Cat::Tx,
+        Cat::Key,
+        Cat::Password,
+    ];
     let Some(h) = keywords::nearest_before(hits, &all, start, gap) else {
         return false;
     };
@@ -240,16 +302,19 @@ fn context_before(hits: &[Hit], start: usize, cats: &[Cat], gap: usize) -> bool 
     }
     // A label glued to a context word: the context word wins.
     h.cat == Cat::Label
-        && hits.iter().any(|p| cats.contains(&p.cat) && p.end <= h.start && h.start - p.end <= 2)
+        && hits
+            .iter()
+            .any(|p| cats.contains(&p.cat) && p.end <= h.start && h.start - p.end <= 2)
 }
 
-fn passport_context(hits: &[Hit], start: usize, end: usize) -> bool {
+fn passport_context(text: &str, hits: &[Hit], start: usize, end: usize) -> bool {
     if context_before(hits, start, &[Cat::Passport, Cat::Id], 60) {
         return true;
     }
     // "E12345678 是我的护照号": a passport word shortly after, and no label before.
-    !label_before(hits, start)
-        && keywords::nearest_after(hits, &[Cat::Passport, Cat::Label], end, 30).is_some_and(|h| h.cat == Cat::Passport)
+    !label_before(text, hits, start)
+        && keywords::nearest_after(hits, &[Cat::Passport, Cat::Label], end, 30)
+            .is_some_and(|h| h.cat == Cat::Passport)
 }
 
 #[cfg(test)]
@@ -318,7 +383,7 @@ mod tests {
 
     #[test]
     fn today_is_sane() {
-        assert!(*TODAY > 2024_01_01 && *TODAY < 2200_01_01);
+        assert!(*TODAY > 20_240_101 && *TODAY < 22_000_101);
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(19_723), (2024, 1, 1));
     }

@@ -15,7 +15,12 @@ use super::keywords::{self, Cat, Hit};
 use super::tokens;
 
 fn finding(rule: &'static str, start: usize, end: usize, confidence: Confidence) -> Finding {
-    Finding { kind: SecretKind::PrivateKey, rule, span: start..end, confidence }
+    Finding {
+        kind: SecretKind::PrivateKey,
+        rule,
+        span: start..end,
+        confidence,
+    }
 }
 
 /// Context verdict for a key-shaped token: the nearest key or transaction word before it decides; failing that, a
@@ -25,7 +30,8 @@ fn key_context(hits: &[Hit], start: usize, end: usize) -> bool {
     match keywords::nearest_before(hits, &cats, start, 80) {
         Some(h) if h.cat == Cat::Key || h.cat == Cat::Seed => true,
         Some(h) if start - h.end <= 24 => false,
-        _ => keywords::nearest_after(hits, &cats, end, 40).is_some_and(|h| h.cat == Cat::Key || h.cat == Cat::Seed),
+        _ => keywords::nearest_after(hits, &cats, end, 40)
+            .is_some_and(|h| h.cat == Cat::Key || h.cat == Cat::Seed),
     }
 }
 
@@ -38,10 +44,19 @@ pub(crate) fn scan(text: &str, hits: &[Hit], out: &mut Vec<Finding>) {
             return;
         }
         let tok = &b[t.start..t.end];
-        let hex = if tok.starts_with(b"0x") { &tok[2..] } else { tok };
+        let hex = if tok.starts_with(b"0x") {
+            &tok[2..]
+        } else {
+            tok
+        };
         if hex.len() == 64 && hex.iter().all(u8::is_ascii_hexdigit) {
             if key_context(hits, t.start, t.end) {
-                out.push(finding("hex_key_context", t.start, t.end, Confidence::Validated));
+                out.push(finding(
+                    "hex_key_context",
+                    t.start,
+                    t.end,
+                    Confidence::Validated,
+                ));
             }
             return;
         }
@@ -60,7 +75,10 @@ pub(crate) fn scan(text: &str, hits: &[Hit], out: &mut Vec<Finding>) {
 }
 
 fn is_xprv_prefix_lower(tok: &[u8]) -> bool {
-    matches!(&tok[..4], b"xprv" | b"tprv" | b"yprv" | b"zprv" | b"uprv" | b"vprv")
+    matches!(
+        &tok[..4],
+        b"xprv" | b"tprv" | b"yprv" | b"zprv" | b"uprv" | b"vprv"
+    )
 }
 
 /// Invisible characters the normalizer removes (kept in sync with `crate::text`).
@@ -233,7 +251,10 @@ mod tests {
         // Zero-width characters and fullwidth letters inside the key.
         let obf: String = XPRV.chars().flat_map(|c| [c, '\u{200B}']).collect();
         assert_eq!(raw(&obf).len(), 1);
-        let fw: String = WIF_C.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect();
+        let fw: String = WIF_C
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+            .collect();
         assert_eq!(raw(&fw).len(), 1);
         // One character changed: checksum fails.
         let bad = WIF_C.replacen('K', "L", 1);
@@ -245,8 +266,16 @@ mod tests {
 
     #[test]
     fn normalized_shapes() {
-        assert!(norm(XPRV).iter().any(|f| f.rule == "xprv" && f.confidence == Confidence::Borderline));
-        assert!(norm(&format!("my private key {WIF_C}")).iter().any(|f| f.confidence == Confidence::Validated));
+        assert!(
+            norm(XPRV)
+                .iter()
+                .any(|f| f.rule == "xprv" && f.confidence == Confidence::Borderline)
+        );
+        assert!(
+            norm(&format!("my private key {WIF_C}"))
+                .iter()
+                .any(|f| f.confidence == Confidence::Validated)
+        );
         assert!(norm(WIF_C).is_empty());
     }
 
@@ -260,6 +289,11 @@ mod tests {
         assert!(norm(&format!("交易哈希 {hex}")).is_empty());
         assert!(norm(&format!("hash {hex}")).is_empty());
         assert!(norm(hex).is_empty());
-        assert!(norm(&format!("my private key is safe, here is the tx hash {hex}")).is_empty());
+        assert!(
+            norm(&format!(
+                "my private key is safe, here is the tx hash {hex}"
+            ))
+            .is_empty()
+        );
     }
 }

@@ -229,6 +229,27 @@ const PATTERNS: &[(&str, Cat, Flag)] = &[
     ("房间", Label, Plain),
     ("型号", Label, Plain),
     ("model", Label, Plain),
+    ("code page", Label, Plain),
+    ("codepage", Label, Plain),
+    ("code point", Label, Plain),
+    ("code points", Label, Plain),
+    ("swift", Label, Plain),
+    ("iban", Label, Plain),
+    ("bic", Label, Plain),
+    ("bank", Label, Plain),
+    ("branch", Label, Plain),
+    ("sort", Label, Plain),
+    ("product", Label, Plain),
+    ("color", Label, Plain),
+    ("colour", Label, Plain),
+    ("item", Label, Plain),
+    ("sku", Label, Plain),
+    ("port", Label, Plain),
+    ("line", Label, Plain),
+    ("page", Label, Plain),
+    ("chapter", Label, Plain),
+    ("patch", Label, Plain),
+    ("issue", Label, Plain),
     // Password words.
     ("密码", Password, Plain),
     ("密碼", Password, Plain),
@@ -344,6 +365,9 @@ pub(crate) struct Hit {
     pub end: usize,
 }
 
+/// Longest pattern in bytes (bounds how far a hit's start can be from its end).
+const MAX_PATTERN_LEN: usize = 64;
+
 struct Automaton {
     ac: AhoCorasick,
     meta: Vec<(Cat, Flag, bool, bool)>, // cat, flag, needs left ASCII boundary, needs right ASCII boundary
@@ -355,11 +379,19 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
     for &(p, cat, flag) in PATTERNS {
         let n = crate::text::normalize(p);
         // Identical (pattern, category) pairs after folding are dropped; the same word may carry two categories.
-        if pats.iter().zip(&meta).any(|(q, m): (&String, &(Cat, Flag, bool, bool))| *q == n && m.0 == cat) {
+        if pats
+            .iter()
+            .zip(&meta)
+            .any(|(q, m): (&String, &(Cat, Flag, bool, bool))| *q == n && m.0 == cat)
+        {
             continue;
         }
         let left = n.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-        let right = n.chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric());
+        let right = n
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        assert!(n.len() <= MAX_PATTERN_LEN, "pattern too long");
         pats.push(n);
         meta.push((cat, flag, left, right));
     }
@@ -385,15 +417,27 @@ pub(crate) fn find(text: &str) -> Vec<Hit> {
         if left && s > 0 && bytes[s - 1].is_ascii_alphanumeric() {
             continue;
         }
-        if right && e < bytes.len() && bytes[e].is_ascii_alphanumeric() {
+        // A letter-final word may touch digits (`otp482913`, `uid12345`), never more letters.
+        if right
+            && e < bytes.len()
+            && (bytes[e].is_ascii_alphabetic()
+                || bytes[e - 1].is_ascii_digit() && bytes[e].is_ascii_digit())
+        {
             continue;
         }
         let mut cat = cat;
         if cat == Code && is_ascii_word(&text[s..e]) && preceded_by_label(&hits, bytes, s) {
             cat = Label;
         }
-        hits.push(Hit { cat, flag, start: s, end: e });
+        hits.push(Hit {
+            cat,
+            flag,
+            start: s,
+            end: e,
+        });
     }
+    // Overlapping matches come in order of their end; keep it that way for the range queries below.
+    hits.sort_by_key(|h| h.end);
     hits
 }
 
@@ -407,36 +451,66 @@ fn preceded_by_label(hits: &[Hit], bytes: &[u8], start: usize) -> bool {
         h.cat == Label
             && h.end <= start
             && start - h.end <= 2
-            && bytes[h.end..start].iter().all(|&b| matches!(b, b' ' | b'_' | b'-'))
+            && bytes[h.end..start]
+                .iter()
+                .all(|&b| matches!(b, b' ' | b'_' | b'-'))
     })
+}
+
+/// The hits whose end lies in `[lo, hi]` (hits are sorted by end).
+fn ending_in(hits: &[Hit], lo: usize, hi: usize) -> &[Hit] {
+    let s = hits.partition_point(|h| h.end < lo);
+    let e = hits.partition_point(|h| h.end <= hi);
+    &hits[s..e.max(s)]
 }
 
 /// Any hit of `cat` overlapping `[lo, hi)`.
 pub(crate) fn any_in(hits: &[Hit], cat: Cat, lo: usize, hi: usize) -> bool {
-    hits.iter().any(|h| h.cat == cat && h.start < hi && h.end > lo)
+    ending_in(hits, lo + 1, hi + MAX_PATTERN_LEN)
+        .iter()
+        .any(|h| h.cat == cat && h.start < hi && h.end > lo)
 }
 
-/// The hit among `cats` that ends closest before `pos` (ending at most `max_gap` bytes before it).
-pub(crate) fn nearest_before(hits: &[Hit], cats: &[Cat], pos: usize, max_gap: usize) -> Option<Hit> {
-    hits.iter()
-        .filter(|h| cats.contains(&h.cat) && h.end <= pos && pos - h.end <= max_gap)
+/// The hit among `cats` that ends closest before `pos` (ending at most `max_gap` bytes before it); of two ending
+/// together, the longer.
+pub(crate) fn nearest_before(
+    hits: &[Hit],
+    cats: &[Cat],
+    pos: usize,
+    max_gap: usize,
+) -> Option<Hit> {
+    ending_in(hits, pos.saturating_sub(max_gap), pos)
+        .iter()
+        .filter(|h| cats.contains(&h.cat))
         .max_by_key(|h| (h.end, h.end - h.start))
         .copied()
 }
 
 /// The hit among `cats` that starts closest after `pos` (starting at most `max_gap` bytes after it).
 pub(crate) fn nearest_after(hits: &[Hit], cats: &[Cat], pos: usize, max_gap: usize) -> Option<Hit> {
-    hits.iter()
+    ending_in(hits, pos, pos + max_gap + MAX_PATTERN_LEN)
+        .iter()
         .filter(|h| cats.contains(&h.cat) && h.start >= pos && h.start - pos <= max_gap)
         .min_by_key(|h| (h.start, usize::MAX - (h.end - h.start)))
         .copied()
 }
 
 /// Is there a hit of `cat` within `before` bytes before `[lo, hi)`, inside it, or within `after` bytes after it?
-pub(crate) fn near(hits: &[Hit], cat: Cat, lo: usize, hi: usize, before: usize, after: usize) -> bool {
-    hits.iter().any(|h| {
-        h.cat == cat && h.end + before >= lo && h.start <= hi + after
-    })
+pub(crate) fn near(
+    hits: &[Hit],
+    cat: Cat,
+    lo: usize,
+    hi: usize,
+    before: usize,
+    after: usize,
+) -> bool {
+    ending_in(
+        hits,
+        lo.saturating_sub(before),
+        hi + after + MAX_PATTERN_LEN,
+    )
+    .iter()
+    .any(|h| h.cat == cat && h.start <= hi + after)
 }
 
 #[cfg(test)]
@@ -444,13 +518,20 @@ mod tests {
     use super::*;
 
     fn cats(text: &str) -> Vec<(Cat, &str)> {
-        find(text).into_iter().map(|h| (h.cat, &text[h.start..h.end])).collect()
+        find(text)
+            .into_iter()
+            .map(|h| (h.cat, &text[h.start..h.end]))
+            .collect()
     }
 
     #[test]
     fn ascii_words_need_boundaries() {
         assert!(cats("encode this").iter().all(|(_, w)| *w != "code"));
-        assert!(cats("uid: 1").iter().any(|(c, w)| *c == Label && *w == "uid"));
+        assert!(
+            cats("uid: 1")
+                .iter()
+                .any(|(c, w)| *c == Label && *w == "uid")
+        );
         assert!(!cats("uid: 1").iter().any(|(_, w)| *w == "id"));
         assert!(cats("otp 1234").iter().any(|(c, _)| *c == Code));
     }

@@ -137,14 +137,21 @@ fn check_run(b: &[u8], runs: &[(usize, usize)], out: &mut Vec<Finding>) {
     let (s, e) = runs[runs.len() - 1];
     let line = &b[s..e];
     let push = |out: &mut Vec<Finding>, rule: &'static str, s: usize, e: usize, c: Confidence| {
-        out.push(Finding { kind: SecretKind::Mrz, rule, span: s..e, confidence: c });
+        out.push(Finding {
+            kind: SecretKind::Mrz,
+            rule,
+            span: s..e,
+            confidence: c,
+        });
     };
     match line.len() {
         44 if td3_line2(line) => push(out, "mrz_td3", s, e, Confidence::Validated),
         36 if td2_line2(line) => push(out, "mrz_td2", s, e, Confidence::Validated),
         30 => {
             let prev = runs.len().checked_sub(2).map(|k| runs[k]);
-            if let Some((ps, pe)) = prev.filter(|&(ps, pe)| pe - ps == 30 && td1_pair(&b[ps..pe], line)) {
+            if let Some((ps, pe)) =
+                prev.filter(|&(ps, pe)| pe - ps == 30 && td1_pair(&b[ps..pe], line))
+            {
                 let _ = pe;
                 push(out, "mrz_td1", ps, e, Confidence::Validated);
             } else if td1_line2(line) {
@@ -154,11 +161,16 @@ fn check_run(b: &[u8], runs: &[(usize, usize)], out: &mut Vec<Finding>) {
         // Two or three lines pasted without a break.
         88 if td3_line2(&line[44..]) => push(out, "mrz_td3", s, e, Confidence::Validated),
         72 if td2_line2(&line[36..]) => push(out, "mrz_td2", s, e, Confidence::Validated),
-        90 if td1_pair(&line[0..30], &line[30..60]) => push(out, "mrz_td1", s, e, Confidence::Validated),
+        90 if td1_pair(&line[0..30], &line[30..60]) => {
+            push(out, "mrz_td1", s, e, Confidence::Validated)
+        }
         // A name line on its own (`p<utoeriksson<<anna<maria<<<…`): alert only.
-        44 | 36 if (line[0] == b'p' || line[0] == b'i' || line[0] == b'a' || line[0] == b'c')
-            && line.windows(2).any(|w| w == b"<<")
-            && line[5..].iter().all(|c| c.is_ascii_lowercase() || *c == b'<') =>
+        44 | 36
+            if (line[0] == b'p' || line[0] == b'i' || line[0] == b'a' || line[0] == b'c')
+                && line.windows(2).any(|w| w == b"<<")
+                && line[5..]
+                    .iter()
+                    .all(|c| c.is_ascii_lowercase() || *c == b'<') =>
         {
             push(out, "mrz_name_line", s, e, Confidence::Borderline)
         }
@@ -180,8 +192,11 @@ mod tests {
     const TD3_1: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<";
     const TD3_2: &str = "L898902C36UTO7408122F1204159ZE184226B<<<<<10";
     // ICAO 9303 part 5 TD1 specimen.
-    const TD1: [&str; 3] =
-        ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"];
+    const TD1: [&str; 3] = [
+        "I<UTOD231458907<<<<<<<<<<<<<<<",
+        "7408122F1204159UTO<<<<<<<<<<<6",
+        "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+    ];
     // ICAO 9303 part 6 TD2 specimen.
     const TD2_2: &str = "D231458907UTO7408122F1204159<<<<<<<6";
 
@@ -191,9 +206,15 @@ mod tests {
         assert!(td1_pair(TD1[0].as_bytes(), TD1[1].as_bytes()));
         assert!(td2_line2(TD2_2.as_bytes()));
         let f = scan_str(&format!("{TD3_1}\n{TD3_2}"));
-        assert!(f.iter().any(|f| f.rule == "mrz_td3" && f.confidence == Confidence::Validated));
+        assert!(
+            f.iter()
+                .any(|f| f.rule == "mrz_td3" && f.confidence == Confidence::Validated)
+        );
         let f = scan_str(&TD1.join("\n"));
-        assert!(f.iter().any(|f| f.rule == "mrz_td1" && f.confidence == Confidence::Validated));
+        assert!(
+            f.iter()
+                .any(|f| f.rule == "mrz_td1" && f.confidence == Confidence::Validated)
+        );
         let f = scan_str(&format!("mrz: {TD2_2}"));
         assert!(f.iter().any(|f| f.rule == "mrz_td2"));
         let f = scan_str(&format!("{TD3_1}{TD3_2}"));
@@ -203,7 +224,11 @@ mod tests {
     #[test]
     fn broken_check_digits_do_not_validate() {
         let bad = TD3_2.replace("7408122", "7408123");
-        assert!(scan_str(&bad).iter().all(|f| f.confidence != Confidence::Validated));
+        assert!(
+            scan_str(&bad)
+                .iter()
+                .all(|f| f.confidence != Confidence::Validated)
+        );
         assert!(scan_str("<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<").is_empty());
         let name = scan_str(TD3_1);
         assert!(name.iter().all(|f| f.confidence == Confidence::Borderline));

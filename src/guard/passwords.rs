@@ -8,28 +8,208 @@ use super::keywords::{Cat, Flag, Hit};
 
 /// Words that follow a password word in questions and complaints, never as a value.
 const NOT_VALUES: &[&str] = &[
-    "reset", "resets", "forgot", "forget", "forgotten", "wrong", "incorrect", "error", "invalid", "required",
-    "change", "changed", "changing", "expired", "help", "none", "null", "same", "ok", "okay", "yes", "no", "hidden",
-    "is", "was", "not", "and", "or", "the", "for", "to", "of", "please", "problem", "issue", "again", "recovery",
-    "manager", "strength", "length", "must", "should", "can", "cannot", "can't", "doesn't", "didn't", "isn't",
-    "don't", "does", "did", "keeps", "still", "field", "box", "page", "link", "email", "policy", "rule", "rules",
-    "format", "requirement", "requirements", "hint", "protected", "correct", "right", "locked", "lock", "set",
-    "setting", "settings", "update", "updated", "login", "log", "sign", "needs", "need", "has", "have", "with",
-    "without", "too", "very", "so", "but", "when", "why", "how", "what", "where", "it", "in", "on", "at", "a", "an",
-    "be", "been", "being", "work", "working", "works", "fails", "failed", "failure", "n/a", "tbd", "?", "??",
-    "...", "my", "your", "their", "our", "mine", "yours", "here", "there", "this", "that", "will", "would",
-    "could", "now", "later", "twice", "once", "again?", "pls", "plz", "thanks", "thank", "bro", "sir", "also",
-    "only", "just", "like", "etc", "asap", "weak", "strong", "new", "old", "current", "previous", "first",
-    "second", "then", "because", "since", "after", "before", "from", "by", "about",
+    "reset",
+    "resets",
+    "forgot",
+    "forget",
+    "forgotten",
+    "wrong",
+    "incorrect",
+    "error",
+    "invalid",
+    "required",
+    "change",
+    "changed",
+    "changing",
+    "expired",
+    "help",
+    "none",
+    "null",
+    "same",
+    "ok",
+    "okay",
+    "yes",
+    "no",
+    "hidden",
+    "is",
+    "was",
+    "not",
+    "and",
+    "or",
+    "the",
+    "for",
+    "to",
+    "of",
+    "please",
+    "problem",
+    "issue",
+    "again",
+    "recovery",
+    "manager",
+    "strength",
+    "length",
+    "must",
+    "should",
+    "can",
+    "cannot",
+    "can't",
+    "doesn't",
+    "didn't",
+    "isn't",
+    "don't",
+    "does",
+    "did",
+    "keeps",
+    "still",
+    "field",
+    "box",
+    "page",
+    "link",
+    "email",
+    "policy",
+    "rule",
+    "rules",
+    "format",
+    "requirement",
+    "requirements",
+    "hint",
+    "protected",
+    "correct",
+    "right",
+    "locked",
+    "lock",
+    "set",
+    "setting",
+    "settings",
+    "update",
+    "updated",
+    "login",
+    "log",
+    "sign",
+    "needs",
+    "need",
+    "has",
+    "have",
+    "with",
+    "without",
+    "too",
+    "very",
+    "so",
+    "but",
+    "when",
+    "why",
+    "how",
+    "what",
+    "where",
+    "it",
+    "in",
+    "on",
+    "at",
+    "a",
+    "an",
+    "be",
+    "been",
+    "being",
+    "work",
+    "working",
+    "works",
+    "fails",
+    "failed",
+    "failure",
+    "n/a",
+    "tbd",
+    "?",
+    "??",
+    "...",
+    "my",
+    "your",
+    "their",
+    "our",
+    "mine",
+    "yours",
+    "here",
+    "there",
+    "this",
+    "that",
+    "will",
+    "would",
+    "could",
+    "now",
+    "later",
+    "twice",
+    "once",
+    "again?",
+    "pls",
+    "plz",
+    "thanks",
+    "thank",
+    "bro",
+    "sir",
+    "also",
+    "only",
+    "just",
+    "like",
+    "etc",
+    "asap",
+    "weak",
+    "strong",
+    "new",
+    "old",
+    "current",
+    "previous",
+    "first",
+    "second",
+    "then",
+    "because",
+    "since",
+    "after",
+    "before",
+    "from",
+    "by",
+    "about",
+];
+
+/// Placeholders in examples and templates.
+const PLACEHOLDERS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "passcode",
+    "pass",
+    "yourpassword",
+    "your_password",
+    "mypassword",
+    "my_password",
+    "secret",
+    "changeme",
+    "xxxxxx",
+    "******",
+    "123",
+    "1234",
 ];
 
 /// Soft connectors between a password word and its value.
-const CONNECTORS: &[&str] = &["是", "为", "就是", "改成", "改为", "设为", "设置为", "is", "was", "->", "=>"];
+const CONNECTORS: &[&str] = &[
+    "是",
+    "为",
+    "就是",
+    "改成",
+    "改为",
+    "设为",
+    "设置为",
+    "is",
+    "was",
+    "->",
+    "=>",
+];
 
 fn starts_word(rest: &str, w: &str) -> bool {
     rest.starts_with(w)
         && (!w.as_bytes()[w.len() - 1].is_ascii_alphanumeric()
-            || rest.as_bytes().get(w.len()).is_none_or(|c| !c.is_ascii_alphanumeric()))
+            || rest
+                .as_bytes()
+                .get(w.len())
+                .is_none_or(|c| !c.is_ascii_alphanumeric()))
 }
 
 fn skip_spaces(b: &[u8], mut p: usize) -> usize {
@@ -60,6 +240,14 @@ pub(crate) fn scan(text: &str, hits: &[Hit], out: &mut Vec<Finding>) {
 
 /// Where a password value after position `p` ends, if there is one.
 fn value_after(text: &str, b: &[u8], mut p: usize, needs_assign: bool) -> Option<usize> {
+    // `pwd-verbose`, `password_reset`, `password.txt`: a compound, not a password word.
+    if p > 0
+        && b[p - 1].is_ascii_alphabetic()
+        && p < b.len()
+        && matches!(b[p], b'-' | b'_' | b'.' | b'/' | b'|' | b'*')
+    {
+        return None;
+    }
     let mut explicit = None;
     let mut soft = false;
     for _ in 0..3 {
@@ -82,28 +270,48 @@ fn value_after(text: &str, b: &[u8], mut p: usize, needs_assign: bool) -> Option
     let _ = soft;
     p = skip_spaces(b, p);
     // Opening quotes and brackets.
-    for q in ["\"", "'", "`", "“", "‘", "「", "『", "(", "[", "<"] {
+    let mut quoted = false;
+    for q in ["\"", "'", "`", "“", "‘", "「", "『"] {
         if text[p..].starts_with(q) {
             p += q.len();
+            quoted = true;
             break;
         }
     }
     let s = p;
+    // A value starts with a letter, a digit or a password-ish symbol; not with path, option or markup characters.
+    if p >= b.len()
+        || !(b[p].is_ascii_alphanumeric()
+            || matches!(b[p], b'!' | b'@' | b'#' | b'$' | b'%' | b'&' | b'^'))
+    {
+        return None;
+    }
     while p < b.len() && (0x21..=0x7e).contains(&b[p]) {
         p += 1;
     }
     let mut e = p;
-    while e > s && matches!(b[e - 1], b'.' | b',' | b';' | b'"' | b'\'' | b'`' | b')' | b']' | b'>' | b'?') {
+    while e > s
+        && matches!(
+            b[e - 1],
+            b'.' | b',' | b';' | b'"' | b'\'' | b'`' | b')' | b']' | b'>' | b'?'
+        )
+    {
         e -= 1;
     }
     let v = &text[s..e];
-    if v.is_empty() || NOT_VALUES.contains(&v) {
+    if v.is_empty() || NOT_VALUES.contains(&v) || PLACEHOLDERS.contains(&v) {
         return None;
     }
-    if v.bytes().all(|c| matches!(c, b'*' | b'x' | b'.' | b'-' | b'_')) {
+    if v.bytes().all(|c| matches!(c, b'*' | b'.' | b'-' | b'_'))
+        || v.len() >= 4 && v.bytes().all(|c| c == b'x')
+    {
         return None; // masked: ****, xxxx
     }
-    if v.starts_with("http") || v.starts_with("www.") || v.contains("://") || v.contains('@') && v.contains('.') {
+    if v.starts_with("http")
+        || v.starts_with("www.")
+        || v.contains("://")
+        || v.contains('@') && v.contains('.')
+    {
         return None;
     }
     let has_digit = v.bytes().any(|c| c.is_ascii_digit());
@@ -111,8 +319,12 @@ fn value_after(text: &str, b: &[u8], mut p: usize, needs_assign: bool) -> Option
     let has_letter = v.bytes().any(|c| c.is_ascii_alphabetic());
     let ok = match explicit {
         Some(b'=') => v.len() >= 2,
-        Some(_) => v.len() >= 4 || (v.len() >= 3 && (has_digit || has_symbol)),
-        None => v.len() >= 6 && (has_digit || (has_symbol && has_letter)),
+        Some(_) => v.len() >= 6 || (v.len() >= 3 && (has_digit || has_symbol)),
+        None if quoted => v.len() >= 3,
+        None => {
+            (v.len() >= 4 && has_digit && has_letter)
+                || (v.len() >= 6 && (has_digit || (has_symbol && has_letter)))
+        }
     };
     ok.then_some(e)
 }

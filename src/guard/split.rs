@@ -90,7 +90,12 @@ impl SplitWindow {
 
     /// As [`SplitWindow::new`] with explicit memory caps: `max_members` tracked (chat, member) pairs and
     /// `max_bytes` of buffered text. Past a cap the least recently active members are forgotten.
-    pub fn with_limits(window_secs: i64, max_messages: usize, max_members: usize, max_bytes: usize) -> Self {
+    pub fn with_limits(
+        window_secs: i64,
+        max_messages: usize,
+        max_members: usize,
+        max_bytes: usize,
+    ) -> Self {
         SplitWindow {
             window_secs: window_secs.max(0),
             max_messages: max_messages.max(1),
@@ -115,9 +120,16 @@ impl SplitWindow {
     /// Adds a member's message (normalized text) and scans it together with their recent ones. Returns a hit only
     /// when the messages together hold a validated secret that no single message holds on its own. The messages of
     /// a hit leave the buffer (the caller deletes them). A message id seen before (an edit) replaces the old text.
-    pub fn push(&mut self, chat: i64, user: i64, message_id: i32, now_unix: i64, normalized: &str) -> Option<SplitHit> {
+    pub fn push(
+        &mut self,
+        chat: i64,
+        user: i64,
+        message_id: i32,
+        now_unix: i64,
+        normalized: &str,
+    ) -> Option<SplitHit> {
         self.pushes += 1;
-        if self.pushes % 256 == 0 {
+        if self.pushes.is_multiple_of(256) {
             self.sweep(now_unix);
         }
         let text = truncate_at_boundary(normalized, MAX_MESSAGE_BYTES);
@@ -127,7 +139,10 @@ impl SplitWindow {
             .map(|f| (f.kind, f.span))
             .collect();
         let cutoff = now_unix - self.window_secs;
-        let member = self.members.entry((chat, user)).or_insert_with(|| Member { last: now_unix, msgs: VecDeque::new() });
+        let member = self.members.entry((chat, user)).or_insert_with(|| Member {
+            last: now_unix,
+            msgs: VecDeque::new(),
+        });
         member.last = member.last.max(now_unix);
         let mut freed = 0;
         member.msgs.retain(|m| {
@@ -138,13 +153,22 @@ impl SplitWindow {
             keep
         });
         self.bytes += text.len();
-        member.msgs.push_back(Buffered { id: message_id, at: now_unix, text, own });
+        member.msgs.push_back(Buffered {
+            id: message_id,
+            at: now_unix,
+            text,
+            own,
+        });
         while member.msgs.len() > self.max_messages {
             if let Some(m) = member.msgs.pop_front() {
                 freed += m.text.len();
             }
         }
-        let hit = if member.msgs.len() >= 2 { scan_together(member) } else { None };
+        let hit = if member.msgs.len() >= 2 {
+            scan_together(member)
+        } else {
+            None
+        };
         if let Some(h) = &hit {
             member.msgs.retain(|m| {
                 let keep = !h.message_ids.contains(&m.id);
@@ -188,7 +212,8 @@ impl SplitWindow {
         if self.members.len() <= self.max_members && self.bytes <= self.max_bytes {
             return;
         }
-        let mut order: Vec<((i64, i64), i64)> = self.members.iter().map(|(k, m)| (*k, m.last)).collect();
+        let mut order: Vec<((i64, i64), i64)> =
+            self.members.iter().map(|(k, m)| (*k, m.last)).collect();
         order.sort_by_key(|&(_, last)| last);
         let target_members = self.max_members * 9 / 10;
         let target_bytes = self.max_bytes / 10 * 9;
@@ -230,7 +255,10 @@ fn scan_together(member: &Member) -> Option<SplitHit> {
             }
             touched.push(m.id);
             let part = f.span.start.max(lo) - off..f.span.end.min(hi) - off;
-            let covered = m.own.iter().any(|(k, s)| *k == f.kind && s.start < part.end && part.start < s.end);
+            let covered = m
+                .own
+                .iter()
+                .any(|(k, s)| *k == f.kind && s.start < part.end && part.start < s.end);
             new |= !covered;
         }
         if new {
@@ -243,7 +271,10 @@ fn scan_together(member: &Member) -> Option<SplitHit> {
     }
     ids.sort_unstable();
     ids.dedup();
-    Some(SplitHit { findings, message_ids: ids })
+    Some(SplitHit {
+        findings,
+        message_ids: ids,
+    })
 }
 
 #[cfg(test)]
@@ -294,7 +325,10 @@ mod tests {
         let mut w = SplitWindow::new(120, 5);
         let words: Vec<&str> = PHRASE.split(' ').collect();
         assert!(push(&mut w, 1, 1000, &words[..6].join(" ")).is_none());
-        assert!(push(&mut w, 2, 1121, &words[6..].join(" ")).is_none(), "first half expired");
+        assert!(
+            push(&mut w, 2, 1121, &words[6..].join(" ")).is_none(),
+            "first half expired"
+        );
         w.sweep(1300);
         assert_eq!(w.tracked_members(), 0);
         assert_eq!(w.buffered_bytes(), 0);

@@ -23,7 +23,11 @@ pub(crate) fn alnum_tokens(text: &str, mut f: impl FnMut(Token)) {
                 digits += b[i].is_ascii_digit() as usize;
                 i += 1;
             }
-            f(Token { start: s, end: i, digits });
+            f(Token {
+                start: s,
+                end: i,
+                digits,
+            });
         } else {
             i += 1;
         }
@@ -98,7 +102,15 @@ pub(crate) fn digit_groups(text: &str, out: &mut Vec<Group>) {
             next_chain += 1;
             next_chain - 1
         };
-        out.push(Group { start: s, end: e, digits: e - s - x as usize, x, letter_left, notation, chain });
+        out.push(Group {
+            start: s,
+            end: e,
+            digits: e - s - x as usize,
+            x,
+            letter_left,
+            notation,
+            chain,
+        });
         last_end = if x { None } else { Some(e) };
     }
 }
@@ -139,7 +151,9 @@ mod tests {
     fn groups(t: &str) -> Vec<(String, usize, bool)> {
         let mut v = Vec::new();
         digit_groups(t, &mut v);
-        v.into_iter().map(|g| (t[g.start..g.end].to_string(), g.chain, g.notation)).collect()
+        v.into_iter()
+            .map(|g| (t[g.start..g.end].to_string(), g.chain, g.notation))
+            .collect()
     }
 
     #[test]
