@@ -92,7 +92,7 @@ impl Sender {
         loop {
             let mut wake_at = Instant::now() + Duration::from_secs(1);
             if !stop.is_cancelled() {
-                match self.store.due(self.clock.now(), 500).await {
+                match self.store.due(self.clock.now(), 200).await {
                     Ok(rows) => {
                         let next = self.dispatch(rows, &mut tasks, &mut busy_rows, &mut busy_lanes);
                         if let Some(n) = next {

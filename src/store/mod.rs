@@ -80,8 +80,8 @@ impl Store {
         };
         let options = AnyConnectOptions::from_str(&url).map_err(open)?;
         let pool = AnyPoolOptions::new()
-            // SQLite serializes writers anyway; one connection avoids SQLITE_BUSY between our own tasks.
-            .max_connections(if backend == Backend::Sqlite { 1 } else { 8 })
+            // WAL lets readers (the sender) run beside the one writer; busy_timeout queues writers.
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

@@ -9,3 +9,4 @@ mod fixtures;
 mod helpers;
 mod outbox;
 mod tier_one;
+mod guard;
