@@ -10,3 +10,4 @@ mod helpers;
 mod outbox;
 mod tier_one;
 mod guard;
+mod cases;
