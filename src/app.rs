@@ -69,18 +69,33 @@ pub async fn start(opts: AppOptions) -> Result<RunningApp, StartError> {
     let config = Arc::new(opts.config);
     let library = Arc::new(load_library(&config)?);
     crate::classify::warm_up();
-    let store = Store::connect(&config.database_url).await.context("opening the database")?;
+    let store = Store::connect(&config.database_url)
+        .await
+        .context("opening the database")?;
     tracing::info!(database = %crate::config::redact_url(&config.database_url), entries = library.entries().len(), "starting");
 
-    let base = opts.api_url.clone().unwrap_or_else(|| url::Url::parse("https://api.telegram.org/").expect("valid URL"));
+    let base = opts
+        .api_url
+        .clone()
+        .unwrap_or_else(|| url::Url::parse("https://api.telegram.org/").expect("valid URL"));
     let bot = Bot::new(opts.token.clone()).set_api_url(base.clone());
-    let me = bot.get_me().await.context("asking Telegram who the bot is (getMe): is TELOXIDE_TOKEN right?")?;
+    let me = bot
+        .get_me()
+        .await
+        .context("asking Telegram who the bot is (getMe): is TELOXIDE_TOKEN right?")?;
     let username = me.username.clone().unwrap_or_default();
     bot.delete_webhook().await.context("deleteWebhook")?;
 
     let clock = opts.clock.clone();
     let outbox = Outbox::new();
-    let actor = Arc::new(Actor::new(store.clone(), config.clone(), library, outbox.clone(), clock.clone(), username.clone()));
+    let actor = Arc::new(Actor::new(
+        store.clone(),
+        config.clone(),
+        library,
+        outbox.clone(),
+        clock.clone(),
+        username.clone(),
+    ));
     register_commands(&store, clock.now()).await?;
 
     let stop = CancellationToken::new();
@@ -93,16 +108,33 @@ pub async fn start(opts: AppOptions) -> Result<RunningApp, StartError> {
         config.moderators.iter().map(|m| m.0).collect(),
     );
     let mut tasks = vec![tokio::spawn(sender.run(stop.clone()))];
-    tasks.push(tokio::spawn(crate::telegram::poll(bot, actor.clone(), opts.poll_timeout_secs, stop.clone())));
-    tasks.push(tokio::spawn(purge_daily(store.clone(), config.clone(), clock, stop.clone())));
+    tasks.push(tokio::spawn(crate::telegram::poll(
+        bot,
+        actor.clone(),
+        opts.poll_timeout_secs,
+        stop.clone(),
+    )));
+    tasks.push(tokio::spawn(purge_daily(
+        store.clone(),
+        config.clone(),
+        clock,
+        stop.clone(),
+    )));
     outbox.wake();
     tracing::info!(bot = %username, "running");
-    Ok(RunningApp { stop, tasks, store, actor })
+    Ok(RunningApp {
+        stop,
+        tasks,
+        store,
+        actor,
+    })
 }
 
 /// Loads and self-tests the reply library exactly as `frontdesk check` does.
 pub fn load_library(config: &Config) -> Result<Library, crate::library::LibraryError> {
-    let library = Library::load(&config.replies_dir, &config.link_names())?;
+    let names = config.link_names();
+    // With no links configured at all (first run, no config file) placeholders are warnings, not errors.
+    let library = Library::load_with(&config.replies_dir, &names, !names.is_empty())?;
     let problems = crate::classify::self_test(&library);
     if !problems.is_empty() {
         return Err(crate::library::LibraryError::Problems(problems));
@@ -130,12 +162,20 @@ async fn register_commands(store: &Store, now: i64) -> anyhow::Result<()> {
         not_before: now,
         delete_after: None,
     };
-    store.enqueue(&action, now).await.context("recording setMyCommands")?;
+    store
+        .enqueue(&action, now)
+        .await
+        .context("recording setMyCommands")?;
     Ok(())
 }
 
 /// Purges question records past `retention_days` at start and then daily.
-async fn purge_daily(store: Store, config: Arc<Config>, clock: Arc<dyn Clock>, stop: CancellationToken) {
+async fn purge_daily(
+    store: Store,
+    config: Arc<Config>,
+    clock: Arc<dyn Clock>,
+    stop: CancellationToken,
+) {
     loop {
         let now = clock.now();
         match store.purge(now - config.retention_days * 86_400, now).await {

@@ -236,11 +236,20 @@ impl Config {
         };
         let mut groups = BTreeMap::new();
         for (id, g) in raw.groups {
-            let chat: i64 = id
-                .trim()
-                .parse()
-                .map_err(|_| invalid(&format!("groups.\"{id}\""), "group keys are numeric chat ids like \"-1001234567890\"".into()))?;
-            groups.insert(ChatId(chat), GroupConfig { language: g.language, mode: g.mode.unwrap_or_default(), links: g.links });
+            let chat: i64 = id.trim().parse().map_err(|_| {
+                invalid(
+                    &format!("groups.\"{id}\""),
+                    "group keys are numeric chat ids like \"-1001234567890\"".into(),
+                )
+            })?;
+            groups.insert(
+                ChatId(chat),
+                GroupConfig {
+                    language: g.language,
+                    mode: g.mode.unwrap_or_default(),
+                    links: g.links,
+                },
+            );
         }
         for (name, url) in &raw.links {
             if url.trim().is_empty() {
@@ -249,9 +258,15 @@ impl Config {
         }
         let split_max = raw.guard.split_max_messages.unwrap_or(5);
         if split_max == 0 {
-            return Err(invalid("guard.split_max_messages", "must be at least 1".into()));
+            return Err(invalid(
+                "guard.split_max_messages",
+                "must be at least 1".into(),
+            ));
         }
-        for (key, list) in [("cases.order_patterns", &raw.cases.order_patterns), ("cases.ticket_patterns", &raw.cases.ticket_patterns)] {
+        for (key, list) in [
+            ("cases.order_patterns", &raw.cases.order_patterns),
+            ("cases.ticket_patterns", &raw.cases.ticket_patterns),
+        ] {
             for p in list {
                 if let Err(e) = regex::Regex::new(p) {
                     return Err(invalid(key, format!("pattern {p:?} does not compile: {e}")));
@@ -260,7 +275,9 @@ impl Config {
         }
         Ok(Config {
             source: source.to_string(),
-            database_url: raw.database_url.unwrap_or_else(|| "sqlite://frontdesk.db".to_string()),
+            database_url: raw
+                .database_url
+                .unwrap_or_else(|| "sqlite://frontdesk.db".to_string()),
             replies_dir: raw.replies_dir.unwrap_or_else(|| PathBuf::from("replies")),
             default_language: raw.default_language.unwrap_or(Language::Zh),
             agents: raw.agents.into_iter().map(UserId).collect(),
@@ -270,7 +287,11 @@ impl Config {
             retention_days: positive("retention_days", raw.retention_days, 30)?,
             guard: GuardConfig {
                 notice_ttl_secs: positive("guard.notice_ttl_secs", raw.guard.notice_ttl_secs, 60)?,
-                split_window_secs: positive("guard.split_window_secs", raw.guard.split_window_secs, 120)?,
+                split_window_secs: positive(
+                    "guard.split_window_secs",
+                    raw.guard.split_window_secs,
+                    120,
+                )?,
                 split_max_messages: split_max,
             },
             cases: CasesConfig {
@@ -319,7 +340,9 @@ impl Config {
 
     /// The fallback language of a chat.
     pub fn language_for(&self, chat: ChatId) -> Language {
-        self.group(chat).and_then(|g| g.language).unwrap_or(self.default_language)
+        self.group(chat)
+            .and_then(|g| g.language)
+            .unwrap_or(self.default_language)
     }
 
     /// True when the user is an agent.
@@ -342,14 +365,23 @@ fn parse_error(text: &str, source: &str, e: &toml::de::Error) -> ConfigError {
         }
         None => (0, String::new()),
     };
-    ConfigError::Parse { path: source.to_string(), line, key, message: e.message().to_string() }
+    ConfigError::Parse {
+        path: source.to_string(),
+        line,
+        key,
+        message: e.message().to_string(),
+    }
 }
 
 /// The key a TOML line sets, or the table it opens.
 fn key_of_line(line: &str) -> String {
     let t = line.trim();
     if let Some(header) = t.strip_prefix('[') {
-        return header.trim_end_matches(']').trim_matches(['[', ']']).trim().to_string();
+        return header
+            .trim_end_matches(']')
+            .trim_matches(['[', ']'])
+            .trim()
+            .to_string();
     }
     t.split('=').next().unwrap_or("").trim().to_string()
 }
@@ -405,7 +437,9 @@ mod tests {
 
     #[test]
     fn bad_language_value_is_reported() {
-        let e = Config::parse("default_language = \"fr\"\n", "l.toml").unwrap_err().to_string();
+        let e = Config::parse("default_language = \"fr\"\n", "l.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("l.toml:1: key `default_language`:"), "{e}");
     }
 
@@ -435,25 +469,34 @@ register = "https://b.example/r"
 
     #[test]
     fn non_numeric_group_key_is_refused() {
-        let e = Config::parse("[groups.main]\nmode = \"shadow\"\n", "t").unwrap_err().to_string();
+        let e = Config::parse("[groups.main]\nmode = \"shadow\"\n", "t")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("groups.\"main\""), "{e}");
     }
 
     #[test]
     fn negative_durations_are_refused() {
-        let e = Config::parse("cooldown_secs = -1\n", "t").unwrap_err().to_string();
+        let e = Config::parse("cooldown_secs = -1\n", "t")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("cooldown_secs") && e.contains("positive"), "{e}");
     }
 
     #[test]
     fn bad_evidence_pattern_is_refused() {
-        let e = Config::parse("[cases]\norder_patterns = [\"(\"]\n", "t").unwrap_err().to_string();
+        let e = Config::parse("[cases]\norder_patterns = [\"(\"]\n", "t")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("cases.order_patterns"), "{e}");
     }
 
     #[test]
     fn redacts_password() {
-        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert!(!redact_url("postgres://u:secret@h/db").contains("secret"));
     }
 }

@@ -62,7 +62,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,hyper=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,hyper=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -70,9 +71,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("frontdesk: error: {e:#}");
-            let usage = e.chain().any(|c| {
-                c.is::<UsageError>() || c.is::<ConfigError>() || c.is::<LibraryError>()
-            }) || matches!(e.downcast_ref::<StartError>(), Some(StartError::Library(_)));
+            let usage = e
+                .chain()
+                .any(|c| c.is::<UsageError>() || c.is::<ConfigError>() || c.is::<LibraryError>())
+                || matches!(e.downcast_ref::<StartError>(), Some(StartError::Library(_)));
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }
@@ -81,7 +83,9 @@ fn main() -> ExitCode {
 fn load_config(path: Option<&PathBuf>) -> anyhow::Result<Config> {
     let mut config = match path {
         Some(p) => Config::load(p)?,
-        None if std::path::Path::new("frontdesk.toml").exists() => Config::load(std::path::Path::new("frontdesk.toml"))?,
+        None if std::path::Path::new("frontdesk.toml").exists() => {
+            Config::load(std::path::Path::new("frontdesk.toml"))?
+        }
         None => Config::default(),
     };
     config.apply_env();
@@ -95,11 +99,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let token = std::env::var("TELOXIDE_TOKEN")
                 .ok()
                 .filter(|t| !t.trim().is_empty())
-                .ok_or_else(|| UsageError("set TELOXIDE_TOKEN to the bot token from @BotFather".into()))?;
+                .ok_or_else(|| {
+                    UsageError("set TELOXIDE_TOKEN to the bot token from @BotFather".into())
+                })?;
             let api_url = match std::env::var("TELOXIDE_API_URL") {
-                Ok(u) if !u.trim().is_empty() => {
-                    Some(url::Url::parse(&u).map_err(|e| UsageError(format!("TELOXIDE_API_URL {u:?} is not a URL: {e}")))?)
-                }
+                Ok(u) if !u.trim().is_empty() => Some(url::Url::parse(&u).map_err(|e| {
+                    UsageError(format!("TELOXIDE_API_URL {u:?} is not a URL: {e}"))
+                })?),
                 _ => None,
             };
             let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
@@ -145,15 +151,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                     let v: serde_json::Value = serde_json::from_str(&line)
                         .map_err(|e| UsageError(format!("stdin line {}: not JSON: {e}", n + 1)))?;
-                    let text = v["text"]
-                        .as_str()
-                        .ok_or_else(|| UsageError(format!("stdin line {}: no \"text\" string", n + 1)))?;
+                    let text = v["text"].as_str().ok_or_else(|| {
+                        UsageError(format!("stdin line {}: no \"text\" string", n + 1))
+                    })?;
                     let d = classify::decide(&library, text, config.default_language);
                     serde_json::to_writer(&mut out, &d.to_json(&library))?;
                     out.write_all(b"\n")?;
                 }
             } else {
-                let d = classify::decide(&library, text.as_deref().unwrap_or(""), config.default_language);
+                let d = classify::decide(
+                    &library,
+                    text.as_deref().unwrap_or(""),
+                    config.default_language,
+                );
                 serde_json::to_writer(&mut out, &d.to_json(&library))?;
                 out.write_all(b"\n")?;
             }
@@ -161,7 +171,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Eval { file, json } => {
             let library = app::load_library(&config)?;
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
             let report = frontdesk::eval::evaluate(&library, &text, config.default_language)
                 .map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
             if json {
@@ -177,7 +188,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 async fn wait_for_signal() {
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("signal handler");
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = term.recv() => {}

@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 use sqlx::AnyConnection;
 
 use super::{ActError, Actor, Plan, texts};
-use crate::cases::{self, CaseCode, CaseStatus, EvidenceItem, EvidenceKind, StartToken, TransitionCtx};
+use crate::cases::{
+    self, CaseCode, CaseStatus, EvidenceItem, EvidenceKind, StartToken, TransitionCtx,
+};
 use crate::classify;
 use crate::config::Mode;
 use crate::domain::{Incoming, Language, MediaKind, Tier, UserId};
@@ -33,8 +35,21 @@ impl Actor {
         plan: &mut Plan,
     ) -> Result<(), ActError> {
         let intent = self.library.entry(entry).id.clone();
-        plan.question = Some((Some(intent.clone()), Some(tier.number()), if shadow { Outcome::Shadow } else { Outcome::Handoff }));
-        let key = format!("{}:{}:{}", inc.chat.0, inc.message.0, inc.edit_date.unwrap_or(0));
+        plan.question = Some((
+            Some(intent.clone()),
+            Some(tier.number()),
+            if shadow {
+                Outcome::Shadow
+            } else {
+                Outcome::Handoff
+            },
+        ));
+        let key = format!(
+            "{}:{}:{}",
+            inc.chat.0,
+            inc.message.0,
+            inc.edit_date.unwrap_or(0)
+        );
         if shadow {
             let alert = format!(
                 "[shadow] frontdesk would have moved a tier-{} question ({intent}) from {} to a private case: {}",
@@ -50,7 +65,16 @@ impl Actor {
             Some(c) => c,
             None => {
                 let c = self
-                    .open_case(tx, inc.user, &intent, tier, lang, Some((inc.chat.0, inc.message.0 as i64)), link.as_deref(), now)
+                    .open_case(
+                        tx,
+                        inc.user,
+                        &intent,
+                        tier,
+                        lang,
+                        Some((inc.chat.0, inc.message.0 as i64)),
+                        link.as_deref(),
+                        now,
+                    )
                     .await?;
                 if tier == Tier::Three {
                     self.alert_tier_three(&c, inc, &key, now, plan);
@@ -61,12 +85,28 @@ impl Actor {
         let token = StartToken::generate(&mut rand::rng());
         let expires = now + self.config.cases.token_ttl_days * 86_400;
         db::insert_token(tx, &token.digest(), case.id, inc.user.0, expires, now).await?;
-        let url = format!("https://t.me/{}?start={}", self.bot_username, token.expose());
+        let url = format!(
+            "https://t.me/{}?start={}",
+            self.bot_username,
+            token.expose()
+        );
         let text = match (tier, lang) {
-            (Tier::Three, Language::Zh) => format!("{}，这个问题需要私下处理，请点击下方按钮私聊我们，不要在群里发送任何细节。\n{url}", inc.user_name),
-            (Tier::Three, Language::En) => format!("{}, this needs to be handled privately. Tap the button to message us; please share no details in the group.\n{url}", inc.user_name),
-            (_, Language::Zh) => format!("{}，这个问题需要核对你的账户状态，请点击下方按钮私聊，我们会帮你整理信息。\n{url}", inc.user_name),
-            (_, Language::En) => format!("{}, this needs a check of your account. Tap the button to continue in private and we will help you put it together.\n{url}", inc.user_name),
+            (Tier::Three, Language::Zh) => format!(
+                "{}，这个问题需要私下处理，请点击下方按钮私聊我们，不要在群里发送任何细节。\n{url}",
+                inc.user_name
+            ),
+            (Tier::Three, Language::En) => format!(
+                "{}, this needs to be handled privately. Tap the button to message us; please share no details in the group.\n{url}",
+                inc.user_name
+            ),
+            (_, Language::Zh) => format!(
+                "{}，这个问题需要核对你的账户状态，请点击下方按钮私聊，我们会帮你整理信息。\n{url}",
+                inc.user_name
+            ),
+            (_, Language::En) => format!(
+                "{}, this needs a check of your account. Tap the button to continue in private and we will help you put it together.\n{url}",
+                inc.user_name
+            ),
         };
         let button = match lang {
             Language::Zh => "私聊处理",
@@ -113,14 +153,34 @@ impl Actor {
                 status: CaseStatus::INITIAL.as_str(),
             };
             if let Some(id) = db::insert_case(tx, &new, now).await? {
-                db::insert_event(tx, id, user.0, cases::CaseEvent::Opened.as_str(), Some(intent), now).await?;
-                tracing::info!(case = code.as_str(), tier = tier.number(), intent, "case opened");
+                db::insert_event(
+                    tx,
+                    id,
+                    user.0,
+                    cases::CaseEvent::Opened.as_str(),
+                    Some(intent),
+                    now,
+                )
+                .await?;
+                tracing::info!(
+                    case = code.as_str(),
+                    tier = tier.number(),
+                    intent,
+                    "case opened"
+                );
                 return Ok(db::case_by_id(tx, id).await?.expect("case just inserted"));
             }
         }
     }
 
-    fn alert_tier_three(&self, case: &CaseRow, inc: &Incoming, key: &str, now: i64, plan: &mut Plan) {
+    fn alert_tier_three(
+        &self,
+        case: &CaseRow,
+        inc: &Incoming,
+        key: &str,
+        now: i64,
+        plan: &mut Plan,
+    ) {
         let mut text = format!(
             "🚨 Tier-3 case {} ({})\nGroup: {}\nMember: {} (id {})\nOrigin: {}",
             case.code,
@@ -192,9 +252,17 @@ impl Actor {
                 let case = match db::open_case_for(tx, user, &e.id).await? {
                     Some(c) => c,
                     None => {
-                        let c = self.open_case(tx, inc.user, &e.id.clone(), tier, lang, None, None, now).await?;
+                        let c = self
+                            .open_case(tx, inc.user, &e.id.clone(), tier, lang, None, None, now)
+                            .await?;
                         if tier == Tier::Three {
-                            self.alert_tier_three(&c, inc, &format!("private:{}", c.code), now, plan);
+                            self.alert_tier_three(
+                                &c,
+                                inc,
+                                &format!("private:{}", c.code),
+                                now,
+                                plan,
+                            );
                         }
                         c
                     }
@@ -223,7 +291,12 @@ impl Actor {
             chat_id: user,
             method: "sendMessage",
             payload,
-            dedupe_key: format!("{what}:{}:{}:{}", inc.chat.0, inc.message.0, inc.edit_date.unwrap_or(0)),
+            dedupe_key: format!(
+                "{what}:{}:{}:{}",
+                inc.chat.0,
+                inc.message.0,
+                inc.edit_date.unwrap_or(0)
+            ),
             not_before: now,
             delete_after: None,
         });
@@ -261,10 +334,21 @@ impl Actor {
                     }
                     _ => (GENERAL_INTENT.to_string(), Tier::Two),
                 };
-                let case = self.open_case(tx, inc.user, &intent, tier, lang, None, None, now).await?;
+                let case = self
+                    .open_case(tx, inc.user, &intent, tier, lang, None, None, now)
+                    .await?;
                 db::set_active_case(tx, user, Some(case.id), now).await?;
                 if !args.is_empty() {
-                    db::insert_evidence(tx, case.id, "description", None, args, Some(inc.message.0 as i64), now).await?;
+                    db::insert_evidence(
+                        tx,
+                        case.id,
+                        "description",
+                        None,
+                        args,
+                        Some(inc.message.0 as i64),
+                        now,
+                    )
+                    .await?;
                 }
                 self.greeting(tx, &case, lang).await
             }
@@ -276,7 +360,17 @@ impl Actor {
                         Language::En => "You have no cases yet. Send /new to open one.".into(),
                     }));
                 }
-                let lines: Vec<String> = list.iter().map(|c| format!("{} · {} · {}", c.code, c.intent, status_label(&c.status, lang))).collect();
+                let lines: Vec<String> = list
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{} · {} · {}",
+                            c.code,
+                            c.intent,
+                            status_label(&c.status, lang)
+                        )
+                    })
+                    .collect();
                 Ok(Reply::text(lines.join("\n")))
             }
             "done" => match db::active_case(tx, user).await? {
@@ -316,10 +410,16 @@ impl Actor {
             return Ok(invalid);
         };
         if owner != inc.user.0 {
-            tracing::warn!(user = inc.user.0, "someone opened another member's case link");
+            tracing::warn!(
+                user = inc.user.0,
+                "someone opened another member's case link"
+            );
             return Ok(Reply::text(match lang {
                 Language::Zh => "这个链接不属于你。如需帮助，请在群里提问或发送 /new。".into(),
-                Language::En => "This link is not yours. If you need help, ask in the group or send /new.".into(),
+                Language::En => {
+                    "This link is not yours. If you need help, ask in the group or send /new."
+                        .into()
+                }
             }));
         }
         if expires < now {
@@ -330,8 +430,14 @@ impl Actor {
         };
         if case.status == CaseStatus::Resolved.as_str() {
             return Ok(Reply::text(match lang {
-                Language::Zh => format!("工单 {} 已处理完毕。如需重新打开，请发送 /reopen {}", case.code, case.code),
-                Language::En => format!("Case {} is resolved. To reopen it, send /reopen {}", case.code, case.code),
+                Language::Zh => format!(
+                    "工单 {} 已处理完毕。如需重新打开，请发送 /reopen {}",
+                    case.code, case.code
+                ),
+                Language::En => format!(
+                    "Case {} is resolved. To reopen it, send /reopen {}",
+                    case.code, case.code
+                ),
             }));
         }
         db::set_active_case(tx, inc.user.0, Some(case.id), now).await?;
@@ -339,7 +445,12 @@ impl Actor {
     }
 
     /// The case greeting: code, what happens next, the ticket link, the safety line and the checklist.
-    async fn greeting(&self, tx: &mut AnyConnection, case: &CaseRow, lang: Language) -> Result<Reply, ActError> {
+    async fn greeting(
+        &self,
+        tx: &mut AnyConnection,
+        case: &CaseRow,
+        lang: Language,
+    ) -> Result<Reply, ActError> {
         let guidance = self
             .library
             .get(&case.intent)
@@ -348,8 +459,16 @@ impl Actor {
         let (have, missing) = self.progress(tx, case).await?;
         let ticket = self.config.links.get("ticket").cloned();
         let mut text = match lang {
-            Language::Zh => format!("你好，你的工单编号是 {}。\n{}", case.code, texts::escalation(lang)),
-            Language::En => format!("Hello, your case code is {}.\n{}", case.code, texts::escalation(lang)),
+            Language::Zh => format!(
+                "你好，你的工单编号是 {}。\n{}",
+                case.code,
+                texts::escalation(lang)
+            ),
+            Language::En => format!(
+                "Hello, your case code is {}.\n{}",
+                case.code,
+                texts::escalation(lang)
+            ),
         };
         if !guidance.is_empty() {
             text.push_str(&format!("\n\n{guidance}"));
@@ -361,8 +480,17 @@ impl Actor {
             });
         }
         text.push_str(&format!("\n\n{}\n\n", texts::never_ask(lang)));
-        text.push_str(&checklist_text(&self.checklist(case), &have, &missing, lang));
-        Ok(Reply { text, markup: Some(done_button(&case.code, lang)), extra: Vec::new() })
+        text.push_str(&checklist_text(
+            &self.checklist(case),
+            &have,
+            &missing,
+            lang,
+        ));
+        Ok(Reply {
+            text,
+            markup: Some(done_button(&case.code, lang)),
+            extra: Vec::new(),
+        })
     }
 
     fn checklist(&self, case: &CaseRow) -> Vec<EvidenceKind> {
@@ -374,26 +502,47 @@ impl Actor {
         EvidenceKind::parse_list(&names).unwrap_or_default()
     }
 
-    async fn progress(&self, tx: &mut AnyConnection, case: &CaseRow) -> Result<(Vec<EvidenceKind>, Vec<EvidenceKind>), ActError> {
+    async fn progress(
+        &self,
+        tx: &mut AnyConnection,
+        case: &CaseRow,
+    ) -> Result<(Vec<EvidenceKind>, Vec<EvidenceKind>), ActError> {
         let rows = db::evidence_of(tx, case.id).await?;
-        let have: Vec<EvidenceKind> = rows.iter().filter_map(|r| EvidenceKind::parse(&r.kind).ok()).collect();
+        let have: Vec<EvidenceKind> = rows
+            .iter()
+            .filter_map(|r| EvidenceKind::parse(&r.kind).ok())
+            .collect();
         let items: Vec<EvidenceItem> = rows
             .iter()
             .filter_map(|r| {
                 let kind = EvidenceKind::parse(&r.kind).ok()?;
-                let chain = r.detail.as_deref().and_then(|d| cases::Chain::parse(d).ok());
-                Some(EvidenceItem { kind: cases::EvidenceItemKind::from_parts(kind, chain).ok()?, value: r.value.clone() })
+                let chain = r
+                    .detail
+                    .as_deref()
+                    .and_then(|d| cases::Chain::parse(d).ok());
+                Some(EvidenceItem {
+                    kind: cases::EvidenceItemKind::from_parts(kind, chain).ok()?,
+                    value: r.value.clone(),
+                })
             })
             .collect();
         let missing = cases::missing(&self.checklist(case), &items);
         Ok((have, missing))
     }
 
-    async fn add_evidence(&self, tx: &mut AnyConnection, inc: &Incoming, case: &CaseRow, now: i64) -> Result<Reply, ActError> {
+    async fn add_evidence(
+        &self,
+        tx: &mut AnyConnection,
+        inc: &Incoming,
+        case: &CaseRow,
+        now: i64,
+    ) -> Result<Reply, ActError> {
         let lang = Language::parse(&case.language).unwrap_or(self.config.default_language);
         let status = CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Collecting);
         let ctx = self.ctx(case, now);
-        if let Err(e) = cases::transition(status, &cases::Action::AddEvidence { by: inc.user }, &ctx) {
+        if let Err(e) =
+            cases::transition(status, &cases::Action::AddEvidence { by: inc.user }, &ctx)
+        {
             return Ok(Reply::text(e.to_string()));
         }
         let mut items = cases::extract(&inc.text, &self.patterns);
@@ -411,11 +560,37 @@ impl Actor {
         let mut recorded = Vec::new();
         for item in &items {
             let chain = item.kind.chain().map(|c| c.as_str());
-            db::insert_evidence(tx, case.id, item.kind.kind().as_str(), chain, &item.value, Some(inc.message.0 as i64), now).await?;
+            db::insert_evidence(
+                tx,
+                case.id,
+                item.kind.kind().as_str(),
+                chain,
+                &item.value,
+                Some(inc.message.0 as i64),
+                now,
+            )
+            .await?;
             recorded.push(evidence_label(item.kind.kind(), lang));
         }
-        db::insert_event(tx, case.id, inc.user.0, cases::CaseEvent::EvidenceAdded.as_str(), Some(&recorded.join(", ")), now).await?;
-        db::update_case(tx, case.id, &case.status, case.assignee, case.resolved_at, case.conclusion.as_deref(), now).await?;
+        db::insert_event(
+            tx,
+            case.id,
+            inc.user.0,
+            cases::CaseEvent::EvidenceAdded.as_str(),
+            Some(&recorded.join(", ")),
+            now,
+        )
+        .await?;
+        db::update_case(
+            tx,
+            case.id,
+            &case.status,
+            case.assignee,
+            case.resolved_at,
+            case.conclusion.as_deref(),
+            now,
+        )
+        .await?;
         let (_, missing) = self.progress(tx, case).await?;
         recorded.dedup();
         let mut text = match lang {
@@ -425,7 +600,11 @@ impl Actor {
         text.push('\n');
         text.push_str(&missing_text(&missing, lang));
         let markup = (status == CaseStatus::Collecting).then(|| done_button(&case.code, lang));
-        Ok(Reply { text, markup, extra: Vec::new() })
+        Ok(Reply {
+            text,
+            markup,
+            extra: Vec::new(),
+        })
     }
 
     fn ctx(&self, case: &CaseRow, now: i64) -> TransitionCtx {
@@ -438,22 +617,52 @@ impl Actor {
         }
     }
 
-    async fn submit(&self, tx: &mut AnyConnection, case: &CaseRow, by: UserId, lang: Language, now: i64) -> Result<Reply, ActError> {
+    async fn submit(
+        &self,
+        tx: &mut AnyConnection,
+        case: &CaseRow,
+        by: UserId,
+        lang: Language,
+        now: i64,
+    ) -> Result<Reply, ActError> {
         let status = CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Collecting);
         match cases::transition(status, &cases::Action::Submit { by }, &self.ctx(case, now)) {
             Ok(next) => {
                 db::update_case(tx, case.id, next.as_str(), case.assignee, None, None, now).await?;
-                db::insert_event(tx, case.id, by.0, cases::CaseEvent::Submitted.as_str(), None, now).await?;
+                db::insert_event(
+                    tx,
+                    case.id,
+                    by.0,
+                    cases::CaseEvent::Submitted.as_str(),
+                    None,
+                    now,
+                )
+                .await?;
                 Ok(Reply::text(match lang {
-                    Language::Zh => format!("工单 {} 已提交给客服团队。{}\n你仍可以继续补充信息。", case.code, texts::escalation(lang)),
-                    Language::En => format!("Case {} is now with the support team. {}\nYou can still add information here.", case.code, texts::escalation(lang)),
+                    Language::Zh => format!(
+                        "工单 {} 已提交给客服团队。{}\n你仍可以继续补充信息。",
+                        case.code,
+                        texts::escalation(lang)
+                    ),
+                    Language::En => format!(
+                        "Case {} is now with the support team. {}\nYou can still add information here.",
+                        case.code,
+                        texts::escalation(lang)
+                    ),
                 }))
             }
             Err(e) => Ok(Reply::text(e.to_string())),
         }
     }
 
-    async fn reopen(&self, tx: &mut AnyConnection, by: UserId, args: &str, lang: Language, now: i64) -> Result<Reply, ActError> {
+    async fn reopen(
+        &self,
+        tx: &mut AnyConnection,
+        by: UserId,
+        args: &str,
+        lang: Language,
+        now: i64,
+    ) -> Result<Reply, ActError> {
         let Some(case) = self.find_case(tx, args).await? else {
             return Ok(Reply::text(no_such_case(args)));
         };
@@ -464,18 +673,36 @@ impl Actor {
         match cases::transition(status, &cases::Action::Reopen { by }, &self.ctx(&case, now)) {
             Ok(next) => {
                 db::update_case(tx, case.id, next.as_str(), None, None, None, now).await?;
-                db::insert_event(tx, case.id, by.0, cases::CaseEvent::Reopened.as_str(), None, now).await?;
+                db::insert_event(
+                    tx,
+                    case.id,
+                    by.0,
+                    cases::CaseEvent::Reopened.as_str(),
+                    None,
+                    now,
+                )
+                .await?;
                 db::set_active_case(tx, by.0, Some(case.id), now).await?;
                 Ok(Reply::text(match lang {
-                    Language::Zh => format!("工单 {} 已重新打开并回到客服队列。请补充新的信息。", case.code),
-                    Language::En => format!("Case {} is reopened and back in the agents' queue. Please add what is new.", case.code),
+                    Language::Zh => format!(
+                        "工单 {} 已重新打开并回到客服队列。请补充新的信息。",
+                        case.code
+                    ),
+                    Language::En => format!(
+                        "Case {} is reopened and back in the agents' queue. Please add what is new.",
+                        case.code
+                    ),
                 }))
             }
             Err(e) => Ok(Reply::text(e.to_string())),
         }
     }
 
-    async fn find_case(&self, tx: &mut AnyConnection, arg: &str) -> Result<Option<CaseRow>, ActError> {
+    async fn find_case(
+        &self,
+        tx: &mut AnyConnection,
+        arg: &str,
+    ) -> Result<Option<CaseRow>, ActError> {
         let code = arg.split_whitespace().next().unwrap_or("");
         match CaseCode::parse(code) {
             Ok(c) => Ok(db::case_by_code(tx, c.as_str()).await?),
@@ -484,7 +711,14 @@ impl Actor {
     }
 
     /// Agent verbs: /queue, /case, /claim, /reply, /note, /escalate, /resolve, /export.
-    async fn agent_command(&self, tx: &mut AnyConnection, agent: UserId, cmd: &str, args: &str, now: i64) -> Result<Reply, ActError> {
+    async fn agent_command(
+        &self,
+        tx: &mut AnyConnection,
+        agent: UserId,
+        cmd: &str,
+        args: &str,
+        now: i64,
+    ) -> Result<Reply, ActError> {
         if cmd == "queue" {
             let list = db::queue(tx).await?;
             if list.is_empty() {
@@ -493,23 +727,44 @@ impl Actor {
             let lines: Vec<String> = list
                 .iter()
                 .map(|c| {
-                    let who = c.assignee.map(|a| format!(" · agent {a}")).unwrap_or_default();
-                    format!("{} · tier {} · {} · {}{who}", c.code, c.tier, c.intent, c.status)
+                    let who = c
+                        .assignee
+                        .map(|a| format!(" · agent {a}"))
+                        .unwrap_or_default();
+                    format!(
+                        "{} · tier {} · {} · {}{who}",
+                        c.code, c.tier, c.intent, c.status
+                    )
                 })
                 .collect();
-            return Ok(Reply::text(format!("Open cases ({}):\n{}", list.len(), lines.join("\n"))));
+            return Ok(Reply::text(format!(
+                "Open cases ({}):\n{}",
+                list.len(),
+                lines.join("\n")
+            )));
         }
         let (code_arg, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
         let rest = rest.trim();
         let Some(case) = self.find_case(tx, code_arg).await? else {
             return Ok(Reply::text(if code_arg.is_empty() {
-                format!("Usage: /{cmd} CODE{}", if matches!(cmd, "reply" | "note") { " TEXT" } else if cmd == "resolve" { " CONCLUSION" } else { "" })
+                format!(
+                    "Usage: /{cmd} CODE{}",
+                    if matches!(cmd, "reply" | "note") {
+                        " TEXT"
+                    } else if cmd == "resolve" {
+                        " CONCLUSION"
+                    } else {
+                        ""
+                    }
+                )
             } else {
                 no_such_case(code_arg)
             }));
         };
         if matches!(cmd, "case" | "export") {
-            return Ok(Reply::text(self.case_report(tx, &case, cmd == "export").await?));
+            return Ok(Reply::text(
+                self.case_report(tx, &case, cmd == "export").await?,
+            ));
         }
         let action = match cmd {
             "claim" => cases::Action::Claim { agent },
@@ -518,15 +773,24 @@ impl Actor {
             "note" if rest.is_empty() => return Ok(Reply::text("Usage: /note CODE TEXT".into())),
             "note" => cases::Action::Note { agent },
             "escalate" => cases::Action::Escalate { agent },
-            "resolve" if rest.is_empty() => return Ok(Reply::text("Usage: /resolve CODE CONCLUSION".into())),
-            _ => cases::Action::Resolve { agent, conclusion: rest.to_string() },
+            "resolve" if rest.is_empty() => {
+                return Ok(Reply::text("Usage: /resolve CODE CONCLUSION".into()));
+            }
+            _ => cases::Action::Resolve {
+                agent,
+                conclusion: rest.to_string(),
+            },
         };
         let status = CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Collecting);
         let next = match cases::transition(status, &action, &self.ctx(&case, now)) {
             Ok(n) => n,
             Err(e) => return Ok(Reply::text(format!("{}: {e}", case.code))),
         };
-        let assignee = if matches!(action, cases::Action::Claim { .. }) { Some(agent.0) } else { case.assignee };
+        let assignee = if matches!(action, cases::Action::Claim { .. }) {
+            Some(agent.0)
+        } else {
+            case.assignee
+        };
         let resolved = matches!(action, cases::Action::Resolve { .. });
         db::update_case(
             tx,
@@ -534,7 +798,11 @@ impl Actor {
             next.as_str(),
             assignee,
             resolved.then_some(now),
-            if resolved { Some(rest) } else { case.conclusion.as_deref() },
+            if resolved {
+                Some(rest)
+            } else {
+                case.conclusion.as_deref()
+            },
             now,
         )
         .await?;
@@ -548,12 +816,26 @@ impl Actor {
                 Language::En => format!("Reply from support on case {}:\n{rest}", case.code),
             }),
             "escalate" => Some(match lang {
-                Language::Zh => format!("工单 {} 已提交到官方渠道。{}", case.code, texts::escalation(lang)),
-                Language::En => format!("Case {} has been submitted through the official channel. {}", case.code, texts::escalation(lang)),
+                Language::Zh => format!(
+                    "工单 {} 已提交到官方渠道。{}",
+                    case.code,
+                    texts::escalation(lang)
+                ),
+                Language::En => format!(
+                    "Case {} has been submitted through the official channel. {}",
+                    case.code,
+                    texts::escalation(lang)
+                ),
             }),
             "resolve" => Some(match lang {
-                Language::Zh => format!("工单 {} 已处理：{rest}\n如问题仍在，{} 天内可发送 /reopen {} 重新打开。", case.code, self.config.cases.reopen_days, case.code),
-                Language::En => format!("Case {} is resolved: {rest}\nIf the problem persists, send /reopen {} within {} days.", case.code, case.code, self.config.cases.reopen_days),
+                Language::Zh => format!(
+                    "工单 {} 已处理：{rest}\n如问题仍在，{} 天内可发送 /reopen {} 重新打开。",
+                    case.code, self.config.cases.reopen_days, case.code
+                ),
+                Language::En => format!(
+                    "Case {} is resolved: {rest}\nIf the problem persists, send /reopen {} within {} days.",
+                    case.code, case.code, self.config.cases.reopen_days
+                ),
             }),
             _ => None,
         };
@@ -563,15 +845,34 @@ impl Actor {
                 chat_id: case.user_id,
                 method: "sendMessage",
                 payload: json!({"chat_id": case.user_id, "text": t}),
-                dedupe_key: format!("member:{}:{}:{now}:{}", case.code, cmd, rand::random::<u32>()),
+                dedupe_key: format!(
+                    "member:{}:{}:{now}:{}",
+                    case.code,
+                    cmd,
+                    rand::random::<u32>()
+                ),
                 not_before: now,
                 delete_after: None,
             });
         }
-        Ok(Reply { text: format!("{}: {} → {}", case.code, action.event().as_str(), next.as_str()), markup: None, extra })
+        Ok(Reply {
+            text: format!(
+                "{}: {} → {}",
+                case.code,
+                action.event().as_str(),
+                next.as_str()
+            ),
+            markup: None,
+            extra,
+        })
     }
 
-    async fn case_report(&self, tx: &mut AnyConnection, case: &CaseRow, full: bool) -> Result<String, ActError> {
+    async fn case_report(
+        &self,
+        tx: &mut AnyConnection,
+        case: &CaseRow,
+        full: bool,
+    ) -> Result<String, ActError> {
         let evidence = db::evidence_of(tx, case.id).await?;
         let mut s = format!(
             "Case {} · tier {} · {} · {} · lang {}\nMember: {}\nOrigin: {}\nOpened: {} UTC\nAssignee: {}\nConclusion: {}\n",
@@ -583,19 +884,35 @@ impl Actor {
             case.user_id,
             case.origin_link.as_deref().unwrap_or("private chat"),
             super::format_time(case.created_at),
-            case.assignee.map(|a| a.to_string()).unwrap_or_else(|| "-".into()),
+            case.assignee
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| "-".into()),
             case.conclusion.as_deref().unwrap_or("-"),
         );
         s.push_str(&format!("\nEvidence ({}):\n", evidence.len()));
         for e in &evidence {
-            let detail = e.detail.as_deref().map(|d| format!(" [{d}]")).unwrap_or_default();
-            s.push_str(&format!("- {} {}{detail}: {}\n", super::format_time(e.created_at), e.kind, e.value));
+            let detail = e
+                .detail
+                .as_deref()
+                .map(|d| format!(" [{d}]"))
+                .unwrap_or_default();
+            s.push_str(&format!(
+                "- {} {}{detail}: {}\n",
+                super::format_time(e.created_at),
+                e.kind,
+                e.value
+            ));
         }
         if full {
             s.push_str("\nEvents:\n");
             for ev in db::events_of(tx, case.id).await? {
                 let detail = ev.detail.map(|d| format!(": {d}")).unwrap_or_default();
-                s.push_str(&format!("- {} {} by {}{detail}\n", super::format_time(ev.created_at), ev.kind, ev.actor_id));
+                s.push_str(&format!(
+                    "- {} {} by {}{detail}\n",
+                    super::format_time(ev.created_at),
+                    ev.kind,
+                    ev.actor_id
+                ));
             }
         }
         Ok(s)
@@ -616,10 +933,13 @@ impl Actor {
         let lang = Language::parse(&case.language).unwrap_or(self.config.default_language);
         let staff = self.config.is_agent(UserId(user)) || self.config.is_moderator(UserId(user));
         let reply = match verb {
-            "done" if case.user_id == user => self.submit(tx, &case, UserId(user), lang, now).await?,
+            "done" if case.user_id == user => {
+                self.submit(tx, &case, UserId(user), lang, now).await?
+            }
             "claim" | "case" if staff => {
                 let cmd = if verb == "claim" { "claim" } else { "case" };
-                self.agent_command(tx, UserId(user), cmd, &case.code, now).await?
+                self.agent_command(tx, UserId(user), cmd, &case.code, now)
+                    .await?
             }
             _ => return Ok(Some("not allowed".into())),
         };
@@ -636,7 +956,11 @@ pub(super) struct Reply {
 
 impl Reply {
     fn text(text: String) -> Self {
-        Reply { text, markup: None, extra: Vec::new() }
+        Reply {
+            text,
+            markup: None,
+            extra: Vec::new(),
+        }
     }
 }
 
@@ -694,13 +1018,22 @@ pub fn evidence_label(kind: EvidenceKind, lang: Language) -> &'static str {
     }
 }
 
-fn checklist_text(list: &[EvidenceKind], have: &[EvidenceKind], missing: &[EvidenceKind], lang: Language) -> String {
+fn checklist_text(
+    list: &[EvidenceKind],
+    have: &[EvidenceKind],
+    missing: &[EvidenceKind],
+    lang: Language,
+) -> String {
     let mut s = match lang {
         Language::Zh => "请在这里逐条发送以下信息（截图请直接发图片，遮住余额等敏感信息）：\n".to_string(),
         Language::En => "Please send the following here, one by one (send screenshots as images; hide balances and personal data):\n".to_string(),
     };
     for k in list {
-        let mark = if have.contains(k) && !missing.contains(k) { "✅" } else { "▫️" };
+        let mark = if have.contains(k) && !missing.contains(k) {
+            "✅"
+        } else {
+            "▫️"
+        };
         s.push_str(&format!("{mark} {}\n", evidence_label(*k, lang)));
     }
     s.push_str(match lang {
@@ -714,7 +1047,10 @@ fn missing_text(missing: &[EvidenceKind], lang: Language) -> String {
     if missing.is_empty() {
         return match lang {
             Language::Zh => "清单上的资料已齐，点「提交」或发送 /done 交给客服。".into(),
-            Language::En => "The checklist is complete: tap \"Done\" or send /done to hand it to the agents.".into(),
+            Language::En => {
+                "The checklist is complete: tap \"Done\" or send /done to hand it to the agents."
+                    .into()
+            }
         };
     }
     let names: Vec<&str> = missing.iter().map(|k| evidence_label(*k, lang)).collect();

@@ -71,11 +71,26 @@ impl Actor {
         clock: Arc<dyn Clock>,
         bot_username: String,
     ) -> Self {
-        let split = SplitWindow::new(config.guard.split_window_secs, config.guard.split_max_messages);
+        let split = SplitWindow::new(
+            config.guard.split_window_secs,
+            config.guard.split_max_messages,
+        );
         // Config::parse already compiled these patterns, so this cannot fail on a loaded config.
-        let patterns = crate::cases::EvidencePatterns::from_config(&config.cases.order_patterns, &config.cases.ticket_patterns)
-            .unwrap_or_default();
-        Actor { store, config, library, outbox, clock, bot_username, split: Mutex::new(split), patterns }
+        let patterns = crate::cases::EvidencePatterns::from_config(
+            &config.cases.order_patterns,
+            &config.cases.ticket_patterns,
+        )
+        .unwrap_or_default();
+        Actor {
+            store,
+            config,
+            library,
+            outbox,
+            clock,
+            bot_username,
+            split: Mutex::new(split),
+            patterns,
+        }
     }
 
     /// Handles one message or edit. Idempotent: a redelivered update is recognised and does nothing.
@@ -104,8 +119,11 @@ impl Actor {
         } else {
             text::detect_language(&normalized).unwrap_or(fallback)
         };
-        let validated: Vec<Finding> =
-            findings.iter().filter(|f| f.confidence == Confidence::Validated).cloned().collect();
+        let validated: Vec<Finding> = findings
+            .iter()
+            .filter(|f| f.confidence == Confidence::Validated)
+            .cloned()
+            .collect();
 
         let mut plan = Plan::default();
         let mut split_ids: Vec<i32> = Vec::new();
@@ -125,28 +143,57 @@ impl Actor {
                 );
                 if let Some(hit) = hit {
                     split_ids = hit.message_ids.clone();
-                    self.plan_secret(inc, &hit.findings, language, now, &hit.message_ids, &mut plan);
+                    self.plan_secret(
+                        inc,
+                        &hit.findings,
+                        language,
+                        now,
+                        &hit.message_ids,
+                        &mut plan,
+                    );
                 }
             }
         }
-        let secret_handled = !plan.incidents.is_empty() && plan.incidents.iter().any(|(_, a)| *a != "alerted");
+        let secret_handled =
+            !plan.incidents.is_empty() && plan.incidents.iter().any(|(_, a)| *a != "alerted");
         let mut tx = self.store.pool().begin().await?;
         let edit = inc.edit_date.unwrap_or(0);
-        if !records::claim_message(&mut tx, inc.chat.0, inc.message.0 as i64, edit, inc.update_id, now).await? {
-            tracing::debug!(chat = inc.chat.0, message = inc.message.0, "duplicate delivery ignored");
+        if !records::claim_message(
+            &mut tx,
+            inc.chat.0,
+            inc.message.0 as i64,
+            edit,
+            inc.update_id,
+            now,
+        )
+        .await?
+        {
+            tracing::debug!(
+                chat = inc.chat.0,
+                message = inc.message.0,
+                "duplicate delivery ignored"
+            );
             return Ok(());
         }
         if !secret_handled && split_ids.is_empty() {
             match inc.chat_kind {
-                ChatKind::Group => self.plan_group(&mut tx, inc, &normalized, language, now, &mut plan).await?,
-                ChatKind::Private => self.plan_private(&mut tx, inc, &normalized, language, now, &mut plan).await?,
+                ChatKind::Group => {
+                    self.plan_group(&mut tx, inc, &normalized, language, now, &mut plan)
+                        .await?
+                }
+                ChatKind::Private => {
+                    self.plan_private(&mut tx, inc, &normalized, language, now, &mut plan)
+                        .await?
+                }
             }
         }
         if inc.chat_kind == ChatKind::Group && !records::has_started(&mut tx, inc.user.0).await? {
             // Telegram refuses a first message to someone who never started the bot.
-            plan.actions.retain(|a| !a.dedupe_key.starts_with("safety:"));
+            plan.actions
+                .retain(|a| !a.dedupe_key.starts_with("safety:"));
         }
-        self.record(&mut tx, inc, &normalized, language, now, plan).await?;
+        self.record(&mut tx, inc, &normalized, language, now, plan)
+            .await?;
         tx.commit().await?;
         self.outbox.wake();
         Ok(())
@@ -165,8 +212,24 @@ impl Actor {
             outbox::enqueue(tx, a, now).await?;
         }
         for (f, action) in &plan.incidents {
-            records::record_incident(tx, inc.chat.0, inc.user.0, inc.message.0 as i64, f, action, now).await?;
-            tracing::info!(chat = inc.chat.0, user = inc.user.0, kind = f.kind.code(), rule = f.rule, action, "guard finding");
+            records::record_incident(
+                tx,
+                inc.chat.0,
+                inc.user.0,
+                inc.message.0 as i64,
+                f,
+                action,
+                now,
+            )
+            .await?;
+            tracing::info!(
+                chat = inc.chat.0,
+                user = inc.user.0,
+                kind = f.kind.code(),
+                rule = f.rule,
+                action,
+                "guard finding"
+            );
         }
         if let Some((intent, tier, outcome)) = plan.question {
             let q = QuestionRecord {
@@ -186,8 +249,20 @@ impl Actor {
     }
 
     /// A validated secret: delete, notice, safety DM, moderator alert, incident (or only the alert in shadow mode).
-    fn plan_secret(&self, inc: &Incoming, found: &[Finding], lang: Language, now: i64, ids: &[i32], plan: &mut Plan) {
-        let kind = found.iter().map(|f| f.kind).min().unwrap_or(SecretKind::Password);
+    fn plan_secret(
+        &self,
+        inc: &Incoming,
+        found: &[Finding],
+        lang: Language,
+        now: i64,
+        ids: &[i32],
+        plan: &mut Plan,
+    ) {
+        let kind = found
+            .iter()
+            .map(|f| f.kind)
+            .min()
+            .unwrap_or(SecretKind::Password);
         let shadow = inc.chat_kind == ChatKind::Group && self.config.mode(inc.chat) == Mode::Shadow;
         let action = if shadow { "shadow" } else { "deleted" };
         for f in found {
@@ -209,10 +284,16 @@ impl Actor {
             }
             match inc.chat_kind {
                 ChatKind::Group => {
-                    let mut notice = self.message(chat, inc.thread_id, None, texts::group_notice(kind, lang, &inc.user_name));
+                    let mut notice = self.message(
+                        chat,
+                        inc.thread_id,
+                        None,
+                        texts::group_notice(kind, lang, &inc.user_name),
+                    );
                     if matches!(kind, SecretKind::SeedPhrase | SecretKind::PrivateKey) {
                         let t = notice["text"].as_str().unwrap_or("").to_string();
-                        notice["text"] = Value::String(format!("{t}\n{}", texts::wallet_advice(lang)));
+                        notice["text"] =
+                            Value::String(format!("{t}\n{}", texts::wallet_advice(lang)));
                     }
                     plan.actions.push(NewAction {
                         priority: Priority::GroupReply,
@@ -254,7 +335,11 @@ impl Actor {
             k.dedup();
             k
         };
-        let verb = if shadow { "[shadow] would have deleted" } else { "deleted" };
+        let verb = if shadow {
+            "[shadow] would have deleted"
+        } else {
+            "deleted"
+        };
         let alert = format!(
             "🛡 frontdesk {verb} {} message(s) in {} from {} (id {}): {}. Time: {} UTC. {}",
             ids.len(),
@@ -283,7 +368,12 @@ impl Actor {
             kinds.join(", "),
             self.message_link(inc).unwrap_or_default()
         );
-        let key = format!("{}:{}:{}", inc.chat.0, inc.message.0, inc.edit_date.unwrap_or(0));
+        let key = format!(
+            "{}:{}:{}",
+            inc.chat.0,
+            inc.message.0,
+            inc.edit_date.unwrap_or(0)
+        );
         self.alert_moderators(&alert, &format!("borderline:{key}"), now, plan);
     }
 
@@ -308,15 +398,27 @@ impl Actor {
             },
             None => Action::Ignore,
         };
-        let key = format!("{}:{}:{}", inc.chat.0, inc.message.0, inc.edit_date.unwrap_or(0));
+        let key = format!(
+            "{}:{}:{}",
+            inc.chat.0,
+            inc.message.0,
+            inc.edit_date.unwrap_or(0)
+        );
         match action {
             Action::Answer(i) => {
                 let entry = self.library.entry(i);
                 let since = now - self.config.cooldown_secs;
                 let earlier = records::last_answer(tx, inc.chat.0, &entry.id, since).await?;
                 let (text, outcome) = match earlier {
-                    Some(mid) => (texts::pointer(lang, self.link_to(inc, mid as i32).as_deref()), Outcome::Pointer),
-                    None => (self.library.render(entry, lang, &self.config.links_for(inc.chat)), Outcome::Answered),
+                    Some(mid) => (
+                        texts::pointer(lang, self.link_to(inc, mid as i32).as_deref()),
+                        Outcome::Pointer,
+                    ),
+                    None => (
+                        self.library
+                            .render(entry, lang, &self.config.links_for(inc.chat)),
+                        Outcome::Answered,
+                    ),
                 };
                 if shadow {
                     let alert = format!(
@@ -341,7 +443,8 @@ impl Actor {
                 }
             }
             Action::Handoff(i, tier) => {
-                self.plan_handoff(tx, inc, i, tier, lang, shadow, now, plan).await?;
+                self.plan_handoff(tx, inc, i, tier, lang, shadow, now, plan)
+                    .await?;
             }
             Action::Delete | Action::Ignore => {
                 if classify::is_question(normalized) {
@@ -368,8 +471,15 @@ impl Actor {
     }
 
     /// sendMessage parameters: replying to the question when given, in its forum topic.
-    fn message(&self, chat: i64, thread: Option<i32>, reply_to: Option<i32>, text: String) -> Value {
-        let mut p = json!({"chat_id": chat, "text": text, "link_preview_options": {"is_disabled": true}});
+    fn message(
+        &self,
+        chat: i64,
+        thread: Option<i32>,
+        reply_to: Option<i32>,
+        text: String,
+    ) -> Value {
+        let mut p =
+            json!({"chat_id": chat, "text": text, "link_preview_options": {"is_disabled": true}});
         if let Some(t) = thread {
             p["message_thread_id"] = json!(t);
         }
@@ -403,7 +513,8 @@ pub fn message_link(chat: i64, username: Option<&str>, message: i32) -> Option<S
         return Some(format!("https://t.me/{u}/{message}"));
     }
     let s = chat.to_string();
-    s.strip_prefix("-100").map(|internal| format!("https://t.me/c/{internal}/{message}"))
+    s.strip_prefix("-100")
+        .map(|internal| format!("https://t.me/c/{internal}/{message}"))
 }
 
 /// `YYYY-MM-DD HH:MM` in UTC, without a date crate.
@@ -420,30 +531,21 @@ pub fn format_time(unix: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_utc_times() {
-        assert_eq!(format_time(0), "1970-01-01 00:00");
-        assert_eq!(format_time(1_796_313_600), "2026-12-03 16:00");
-    }
-
-    #[test]
-    fn message_links() {
-        assert_eq!(message_link(-1001234, None, 5).as_deref(), Some("https://t.me/c/1234/5"));
-        assert_eq!(message_link(-5, Some("grp"), 5).as_deref(), Some("https://t.me/grp/5"));
-        assert_eq!(message_link(-5, None, 5), None);
-    }
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60
+    )
 }
 
 impl Actor {
     /// An inline-button press: answer it (so the client stops spinning) and act on its data.
-    pub async fn handle_callback(&self, user: i64, query_id: String, data: String) -> Result<(), ActError> {
+    pub async fn handle_callback(
+        &self,
+        user: i64,
+        query_id: String,
+        data: String,
+    ) -> Result<(), ActError> {
         let now = self.clock.now();
         let mut tx = self.store.pool().begin().await?;
         let answer = NewAction {
@@ -473,5 +575,29 @@ impl Actor {
         tx.commit().await?;
         self.outbox.wake();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc_times() {
+        assert_eq!(format_time(0), "1970-01-01 00:00");
+        assert_eq!(format_time(1_796_313_600), "2026-12-03 16:00");
+    }
+
+    #[test]
+    fn message_links() {
+        assert_eq!(
+            message_link(-1001234, None, 5).as_deref(),
+            Some("https://t.me/c/1234/5")
+        );
+        assert_eq!(
+            message_link(-5, Some("grp"), 5).as_deref(),
+            Some("https://t.me/grp/5")
+        );
+        assert_eq!(message_link(-5, None, 5), None);
     }
 }

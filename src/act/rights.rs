@@ -8,8 +8,16 @@ use crate::store::{NewAction, Priority, outbox};
 
 impl Actor {
     /// Telegram reported a change of the bot's membership in a group.
-    pub async fn rights_changed(&self, chat: i64, title: Option<String>, rights: BotRights, date: i64) -> Result<(), ActError> {
-        let name = title.map(|t| format!("\"{t}\" ({chat})")).unwrap_or_else(|| chat.to_string());
+    pub async fn rights_changed(
+        &self,
+        chat: i64,
+        title: Option<String>,
+        rights: BotRights,
+        date: i64,
+    ) -> Result<(), ActError> {
+        let name = title
+            .map(|t| format!("\"{t}\" ({chat})"))
+            .unwrap_or_else(|| chat.to_string());
         let text = match rights {
             BotRights::CanDelete => {
                 tracing::info!(chat, "bot is admin with the delete right");

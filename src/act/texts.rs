@@ -6,15 +6,21 @@ use crate::domain::{Language, SecretKind};
 pub fn escalation(lang: Language) -> &'static str {
     match lang {
         Language::Zh => "我们会协助整理信息并提交给官方渠道，最终处理以平台规则和官方反馈为准。",
-        Language::En => "We will help organise the information and submit it through the official channel; the final handling follows the platform's rules and official feedback.",
+        Language::En => {
+            "We will help organise the information and submit it through the official channel; the final handling follows the platform's rules and official feedback."
+        }
     }
 }
 
 /// Anti-impersonation line.
 pub fn never_ask(lang: Language) -> &'static str {
     match lang {
-        Language::Zh => "我们绝不会索要助记词、私钥、密码或验证码，任何人（包括自称客服的人）索要都是诈骗。",
-        Language::En => "We never ask for seed phrases, private keys, passwords or codes. Anyone who does, even \"support\", is a scammer.",
+        Language::Zh => {
+            "我们绝不会索要助记词、私钥、密码或验证码，任何人（包括自称客服的人）索要都是诈骗。"
+        }
+        Language::En => {
+            "We never ask for seed phrases, private keys, passwords or codes. Anyone who does, even \"support\", is a scammer."
+        }
     }
 }
 
@@ -55,8 +61,12 @@ pub fn group_notice(kind: SecretKind, lang: Language, name: &str) -> String {
 /// Advice when the secret controls funds.
 pub fn wallet_advice(lang: Language) -> &'static str {
     match lang {
-        Language::Zh => "你的钱包可能已经泄露：请立即用新钱包（新助记词）转移资金，并停止使用旧钱包。",
-        Language::En => "Your wallet may be compromised: move your funds to a new wallet (new seed phrase) now and stop using the old one.",
+        Language::Zh => {
+            "你的钱包可能已经泄露：请立即用新钱包（新助记词）转移资金，并停止使用旧钱包。"
+        }
+        Language::En => {
+            "Your wallet may be compromised: move your funds to a new wallet (new seed phrase) now and stop using the old one."
+        }
     }
 }
 
@@ -91,7 +101,10 @@ pub fn safety_dm(kind: SecretKind, lang: Language) -> String {
 /// Reply in a private chat after deleting a secret there.
 pub fn private_deleted(kind: SecretKind, lang: Language) -> String {
     let head = match lang {
-        Language::Zh => format!("你发来的消息包含{}，已删除，不会被保存。请不要把它发给任何人，包括我们。", kind_name(kind, lang)),
+        Language::Zh => format!(
+            "你发来的消息包含{}，已删除，不会被保存。请不要把它发给任何人，包括我们。",
+            kind_name(kind, lang)
+        ),
         Language::En => format!(
             "Your message contained {} and was deleted; it is not stored. Never send it to anyone, us included.",
             kind_name(kind, lang)
@@ -113,7 +126,9 @@ pub fn pointer(lang: Language, link: Option<&str>) -> String {
         (Language::Zh, Some(l)) => format!("这个问题刚刚回答过，请看这里：{l}"),
         (Language::Zh, None) => "这个问题刚刚回答过，请往上翻看标准回复。".into(),
         (Language::En, Some(l)) => format!("This was just answered here: {l}"),
-        (Language::En, None) => "This was just answered: please scroll up for the standard reply.".into(),
+        (Language::En, None) => {
+            "This was just answered: please scroll up for the standard reply.".into()
+        }
     }
 }
 

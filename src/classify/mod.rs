@@ -46,7 +46,11 @@ pub struct Decision {
 impl Decision {
     /// True when some finding is only borderline and nothing was validated (alert moderators, leave the message).
     pub fn borderline_only(&self) -> bool {
-        !self.findings.is_empty() && self.findings.iter().all(|f| f.confidence == Confidence::Borderline)
+        !self.findings.is_empty()
+            && self
+                .findings
+                .iter()
+                .all(|f| f.confidence == Confidence::Borderline)
     }
 }
 
@@ -57,11 +61,23 @@ pub fn decide(lib: &Library, raw: &str, fallback: Language) -> Decision {
 }
 
 /// [`decide`] for a caller that already normalized the text.
-pub fn decide_normalized(lib: &Library, raw: &str, normalized: &str, fallback: Language) -> Decision {
+pub fn decide_normalized(
+    lib: &Library,
+    raw: &str,
+    normalized: &str,
+    fallback: Language,
+) -> Decision {
     let language = text::detect_language(normalized).unwrap_or(fallback);
     let findings = crate::guard::scan_message(raw, normalized);
-    if findings.iter().any(|f| f.confidence == Confidence::Validated) {
-        return Decision { action: Action::Delete, language, findings };
+    if findings
+        .iter()
+        .any(|f| f.confidence == Confidence::Validated)
+    {
+        return Decision {
+            action: Action::Delete,
+            language,
+            findings,
+        };
     }
     let action = match best_entry(lib, normalized) {
         Some(i) => match lib.entry(i).tier {
@@ -70,7 +86,11 @@ pub fn decide_normalized(lib: &Library, raw: &str, normalized: &str, fallback: L
         },
         None => Action::Ignore,
     };
-    Decision { action, language, findings }
+    Decision {
+        action,
+        language,
+        findings,
+    }
 }
 
 /// The library entry a normalized message belongs to, if any (secrets not considered).
@@ -160,7 +180,11 @@ impl Decision {
             findings: self
                 .findings
                 .iter()
-                .map(|f| FindingJson { kind: f.kind.code(), rule: f.rule, confidence: f.confidence })
+                .map(|f| FindingJson {
+                    kind: f.kind.code(),
+                    rule: f.rule,
+                    confidence: f.confidence,
+                })
                 .collect(),
         }
     }
@@ -183,7 +207,12 @@ pub fn self_test(lib: &Library) -> Vec<crate::library::Problem> {
                 problems.push(crate::library::Problem {
                     file: e.file.clone(),
                     line: ex.line,
-                    message: format!("{}: example {:?} classifies to {got}, not to {}", lang.code(), ex.text, e.id),
+                    message: format!(
+                        "{}: example {:?} classifies to {got}, not to {}",
+                        lang.code(),
+                        ex.text,
+                        e.id
+                    ),
                 });
             }
             for ex in &block.not_examples {
@@ -196,7 +225,11 @@ pub fn self_test(lib: &Library) -> Vec<crate::library::Problem> {
                 problems.push(crate::library::Problem {
                     file: e.file.clone(),
                     line: ex.line,
-                    message: format!("{}: not_example {:?} classifies to {got}, not to nothing", lang.code(), ex.text),
+                    message: format!(
+                        "{}: not_example {:?} classifies to {got}, not to nothing",
+                        lang.code(),
+                        ex.text
+                    ),
                 });
             }
         }

@@ -13,12 +13,12 @@
 //!
 //! | kind | rules |
 //! |---|---|
-//! | seed_phrase ([`seed`]) | `bip39_checksum`, `seed_context` (validated), `seed_list_like` (borderline) |
-//! | id_number ([`ids`]) | `cn_resident_id`, `hkid`, `tw_id`, `passport_context` |
-//! | mrz ([`mrz`]) | `mrz_td1`, `mrz_td2`, `mrz_td3` (validated), `mrz_name_line` (borderline) |
-//! | verification_code ([`codes`]) | `otp_context` |
-//! | password ([`passwords`]) | `password_value` |
-//! | private_key ([`keys`]) | `hex_key_context`, `wif`, `xprv` |
+//! | seed_phrase (`seed`) | `bip39_checksum`, `seed_context` (validated), `seed_list_like` (borderline) |
+//! | id_number (`ids`) | `cn_resident_id`, `hkid`, `tw_id`, `passport_context` |
+//! | mrz (`mrz`) | `mrz_td1`, `mrz_td2`, `mrz_td3` (validated), `mrz_name_line` (borderline) |
+//! | verification_code (`codes`) | `otp_context` |
+//! | password (`passwords`) | `password_value` |
+//! | private_key (`keys`) | `hex_key_context`, `wif`, `xprv` |
 //! | id_document | `id_document_caption`, `id_document_file_name` |
 //!
 //! A [`Finding`] holds kind, rule, span and confidence only. Validated findings delete; borderline ones only alert.

@@ -264,6 +264,8 @@ struct Tok {
     /// Second Chinese index for characters two list entries fold onto.
     alt: u16,
     gap: Gap,
+    /// The last number in the gap before the token (`12. word` → 12), 0 when none.
+    num: u16,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -278,6 +280,8 @@ fn is_word_char(c: char) -> bool {
 /// Splits normalized text into words (letters of any script but Han) and single Han characters.
 fn tokenize(text: &str, lists: &Lists, mut f: impl FnMut(Tok)) {
     let mut gap = FRESH;
+    let mut num: u16 = 0;
+    let mut in_num = false;
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -285,6 +289,17 @@ fn tokenize(text: &str, lists: &Lists, mut f: impl FnMut(Tok)) {
         let cl = c.len_utf8();
         if c.is_ascii() && !c.is_ascii_alphabetic() {
             gap.empty = false;
+            if c.is_ascii_digit() {
+                let d = c as u16 - u16::from(b'0');
+                num = if in_num {
+                    num.saturating_mul(10).saturating_add(d)
+                } else {
+                    d
+                };
+                in_num = true;
+            } else {
+                in_num = false;
+            }
             match c {
                 '0'..='9' => gap.digit = true,
                 '\n' => gap.newline = true,
@@ -305,8 +320,10 @@ fn tokenize(text: &str, lists: &Lists, mut f: impl FnMut(Tok)) {
                 idx: ix,
                 alt,
                 gap,
+                num,
             });
             gap = FRESH;
+            (num, in_num) = (0, false);
             i += cl;
             continue;
         }
@@ -331,13 +348,16 @@ fn tokenize(text: &str, lists: &Lists, mut f: impl FnMut(Tok)) {
                 idx: ix,
                 alt: NONE,
                 gap,
+                num,
             });
             gap = FRESH;
+            (num, in_num) = (0, false);
             continue;
         }
         // Emoji, CJK punctuation, symbols: separators.
         gap.empty = false;
         gap.punct = true;
+        in_num = false;
         i += cl;
     }
 }
@@ -516,18 +536,42 @@ fn grade_run(run: &[Tok], lang: usize, hits: &[Hit], lists: &Lists, out: &mut Ve
         push(out, "bip39_checksum", w, Confidence::Validated);
         return;
     }
+    if numbered_out_of_order(&words, lang) {
+        push(out, "bip39_checksum", &words, Confidence::Validated);
+        return;
+    }
     let ctx = keywords::near(hits, Cat::Seed, lo, hi, 120, 80);
     let gaps = words[1..]
         .iter()
         .filter(|t| t.gap.digit || t.gap.newline || t.gap.punct)
         .count();
-    let structured = gaps * 2 >= m - 1;
+    // Spaced single Han characters are a list by themselves; prose never looks like that.
+    let structured = lang == ZH || gaps * 2 >= m - 1;
     let prose = lang != ZH && prose_like(&words, lang, lists);
     if ctx && !prose && (m >= 8 || structured) {
         push(out, "seed_context", &words, Confidence::Validated);
     } else if m >= 12 && !prose && (structured || VALID.contains(&m)) {
         push(out, "seed_list_like", &words, Confidence::Borderline);
     }
+}
+
+/// A numbered phrase copied from a grid in another order (`1. a 7. g` / `2. b 8. h`): every word carries a
+/// distinct number 1..=n for a valid n, and in number order the checksum holds.
+fn numbered_out_of_order(words: &[Tok], lang: usize) -> bool {
+    let n = words.len();
+    if !VALID.contains(&n) || words.iter().any(|t| t.num == 0 || usize::from(t.num) > n) {
+        return false;
+    }
+    let mut sorted: Vec<Tok> = words.to_vec();
+    sorted.sort_by_key(|t| t.num);
+    if sorted
+        .iter()
+        .enumerate()
+        .any(|(k, t)| usize::from(t.num) != k + 1)
+    {
+        return false;
+    }
+    checksum_toks(&sorted, lang)
 }
 
 /// Grades an unspaced block of Han characters (all adjacent).
@@ -631,5 +675,156 @@ pub(crate) fn scan(text: &str, hits: &[Hit], out: &mut Vec<Finding>) {
         } else {
             i += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grade(raw: &str) -> Option<(&'static str, Confidence)> {
+        let t = normalize(raw);
+        let hits = keywords::find(&t);
+        let mut out = Vec::new();
+        scan(&t, &hits, &mut out);
+        out.iter()
+            .max_by_key(|f| f.confidence)
+            .map(|f| (f.rule, f.confidence))
+    }
+
+    fn validated(raw: &str) -> bool {
+        grade(raw).is_some_and(|(_, c)| c == Confidence::Validated)
+    }
+
+    const ABOUT: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+    // Trezor's BIP39 test vectors.
+    const LEGAL: &str =
+        "legal winner thank year wave sausage worth useful legal winner thank yellow";
+    const ZOO24: &str = "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo vote";
+
+    #[test]
+    fn wordlists_load_and_round_trip() {
+        let l = &*LISTS;
+        for (lang, (name, text)) in WORDLISTS.iter().enumerate() {
+            let words: Vec<String> = text.lines().map(normalize).collect();
+            assert_eq!(words.len(), 2048, "{name}");
+            for (i, w) in words.iter().enumerate() {
+                if lang < WORD_LANGS {
+                    assert_eq!(l.word(w).map(|v| v[lang]), Some(i as u16), "{name} {i}");
+                } else {
+                    let c = w.chars().next().unwrap();
+                    assert!(
+                        (HAN_LO..=HAN_HI).contains(&(c as u32)),
+                        "{name} {i} outside the Han table"
+                    );
+                    let (idx, alt) = l.han(c);
+                    assert!(idx == i as u16 || alt == i as u16, "{name} {i}");
+                }
+            }
+        }
+        assert_eq!(l.en_common.iter().filter(|&&b| b).count(), EN_COMMON.len());
+    }
+
+    #[test]
+    fn checksums() {
+        let idx =
+            |s: &str| -> Vec<u16> { s.split(' ').map(|w| LISTS.word(w).unwrap()[EN]).collect() };
+        assert!(checksum_ok(&idx(ABOUT)));
+        assert!(checksum_ok(&idx(LEGAL)));
+        assert!(checksum_ok(&idx(ZOO24)));
+        assert!(!checksum_ok(&idx(&ABOUT.replace("about", "abandon"))));
+        assert!(!checksum_ok(&idx("abandon abandon")));
+    }
+
+    #[test]
+    fn phrases_in_every_form() {
+        for s in [
+            ABOUT,
+            LEGAL,
+            ZOO24,
+            &LEGAL.to_uppercase(),
+            "Legal Winner THANK year wave Sausage worth useful legal winner thank yellow",
+            "1. legal 2. winner 3. thank 4. year 5. wave 6. sausage 7. worth 8. useful 9. legal 10. winner 11. thank 12. yellow",
+            "1) legal\n2) winner\n3) thank\n4) year\n5) wave\n6) sausage\n7) worth\n8) useful\n9) legal\n10) winner\n11) thank\n12) yellow",
+            "1、legal 2、winner 3、thank 4、year 5、wave 6、sausage 7、worth 8、useful 9、legal 10、winner 11、thank 12、yellow",
+            "(1) legal (2) winner (3) thank (4) year (5) wave (6) sausage (7) worth (8) useful (9) legal (10) winner (11) thank (12) yellow",
+            "legal, winner, thank, year, wave, sausage, worth, useful, legal, winner, thank, yellow",
+            "legal 🔑 winner 🔑 thank 🔑 year 🔑 wave 🔑 sausage 🔑 worth 🔑 useful 🔑 legal 🔑 winner 🔑 thank 🔑 yellow",
+            "le\u{200B}gal winner th\u{200D}ank year wave sausage worth useful legal winner thank yel\u{FEFF}low",
+            "ｌｅｇａｌ winner thank year wave sausage worth useful legal winner thank yellow",
+            "my seed phrase: legal winner thank year wave sausage worth useful legal winner thank yellow",
+            "我的助记词是legal winner thank year wave sausage worth useful legal winner thank yellow帮我看看",
+            // Two-column grid, read row by row.
+            "1. legal 7. worth\n2. winner 8. useful\n3. thank 9. legal\n4. year 10. winner\n5. wave 11. thank\n6. sausage 12. yellow",
+            "袖 功 信 宣 怀 郎 棋 塞 缘 驾 星 箭",
+            "紹 程 昌 斯 廟 座 後 並 標 尋 勇 寺",
+            "1.袖 2.功 3.信 4.宣 5.怀 6.郎 7.棋 8.塞 9.缘 10.驾 11.星 12.箭",
+            "袖，功，信，宣，怀，郎，棋，塞，缘，驾，星，箭",
+            "袖\u{3000}功\u{3000}信\u{3000}宣\u{3000}怀\u{3000}郎\u{3000}棋\u{3000}塞\u{3000}缘\u{3000}驾\u{3000}星\u{3000}箭",
+            "ばかり\u{3000}おもいで\u{3000}なたでここ\u{3000}さわる\u{3000}むりょう\u{3000}ひんかく\u{3000}つつむ\u{3000}たいまつばな\u{3000}くらべる\u{3000}はっぽう\u{3000}うすめる\u{3000}むのう",
+            "국제 느낌 오히려 소음 어쩌다가 우연히 국제 청소 파란색 외출 움직임 이웃",
+            "hierro loción fiar delgado margen rencor pueblo tecla contar cabina ámbito gancho",
+            "hierro locion fiar delgado margen rencor pueblo tecla contar cabina ambito gancho",
+            "actif abusif gazelle imiter audace flairer aspect hormone directif commande déesse furieux",
+        ] {
+            assert!(validated(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn context_makes_short_or_mistyped_phrases_count() {
+        assert!(validated(
+            "my seed phrase starts with legal winner thank year wave sausage worth useful"
+        ));
+        assert!(validated(
+            "mnemonic: legal winner thank year wave sausage worth useful legal winner thank zoo"
+        ));
+        assert!(validated("助记词前8个 袖 功 信 宣 怀 郎 棋 塞"));
+        assert!(validated("助記詞 袖 功 信 宣 怀 郎"));
+        assert!(!validated(
+            "legal winner thank year wave sausage worth useful"
+        ));
+    }
+
+    #[test]
+    fn bad_checksum_without_context_only_alerts() {
+        let twelve = ABOUT.replace("about", "abandon");
+        assert_eq!(
+            grade(&twelve),
+            Some(("seed_list_like", Confidence::Borderline))
+        );
+        assert!(!validated(
+            "legal winner thank year wave sausage worth useful legal winner thank zoo"
+        ));
+    }
+
+    #[test]
+    fn prose_is_not_a_phrase() {
+        for s in [
+            "please check that account again because they will only deposit what they can afford today",
+            "you can also have one more wallet but never share your private key or seed phrase with anyone",
+            "never share your seed phrase, support will never ask for it",
+            "the seed round will open again next month so just wait and stay calm",
+            "I had to abandon the trade because the market was crazy",
+            "our mnemonic guide: write each word clearly, check spelling twice, store offline safely",
+            "请问注册链接在哪里可以找到，我在官网没看到",
+            "香港警方要求示威群众解散的广播",
+            "助记词丢了怎么办，我之前写在纸上的现在找不到了",
+            "的 一 是",
+            "水果 苹果 香蕉 橘子 葡萄 西瓜 草莓 桃子 梨子 樱桃 芒果 菠萝",
+            "apple banana orange lemon grape mango peach cherry melon kiwi lime plum",
+        ] {
+            assert!(!validated(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn unspaced_chinese_block_needs_checksum_and_standing_alone() {
+        // A valid 12-character block on its own line, and the same characters inside a sentence.
+        let block = "袖功信宣怀郎棋塞缘驾星箭";
+        assert!(validated(block));
+        assert!(validated(&format!("钱包助记词：{block}")));
+        assert!(!validated(&format!("我觉得{block}")));
+        assert!(!validated(&format!("你好，{block}，谢谢")));
     }
 }

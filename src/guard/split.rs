@@ -37,6 +37,9 @@ struct Member {
 }
 
 /// Per (chat, member) buffer of recent normalized messages, scanned together. `Debug` shows only counts.
+///
+/// Expiry is driven by the caller's clock: every [`SplitWindow::push`] drops the member's stale messages and, a few
+/// times per window, everyone's; [`SplitWindow::sweep`] does the latter on demand (from a timer, for quiet groups).
 pub struct SplitWindow {
     window_secs: i64,
     max_messages: usize,
@@ -44,7 +47,7 @@ pub struct SplitWindow {
     max_bytes: usize,
     members: HashMap<(i64, i64), Member>,
     bytes: usize,
-    pushes: u64,
+    next_sweep: i64,
 }
 
 impl fmt::Debug for SplitWindow {
@@ -103,7 +106,7 @@ impl SplitWindow {
             max_bytes: max_bytes.max(MAX_MESSAGE_BYTES * 2),
             members: HashMap::new(),
             bytes: 0,
-            pushes: 0,
+            next_sweep: i64::MIN,
         }
     }
 
@@ -128,8 +131,7 @@ impl SplitWindow {
         now_unix: i64,
         normalized: &str,
     ) -> Option<SplitHit> {
-        self.pushes += 1;
-        if self.pushes.is_multiple_of(256) {
+        if now_unix >= self.next_sweep {
             self.sweep(now_unix);
         }
         let text = truncate_at_boundary(normalized, MAX_MESSAGE_BYTES);
@@ -189,8 +191,10 @@ impl SplitWindow {
         hit
     }
 
-    /// Drops every message older than the window.
+    /// Drops every message older than the window. [`SplitWindow::push`] calls it a few times per window; a caller
+    /// that wants expiry to hold through quiet periods too calls it from a timer.
     pub fn sweep(&mut self, now_unix: i64) {
+        self.next_sweep = now_unix + (self.window_secs / 4).max(1);
         let cutoff = now_unix - self.window_secs;
         let mut freed = 0;
         self.members.retain(|_, m| {
@@ -332,6 +336,26 @@ mod tests {
         w.sweep(1300);
         assert_eq!(w.tracked_members(), 0);
         assert_eq!(w.buffered_bytes(), 0);
+    }
+
+    #[test]
+    fn silent_members_expire_when_others_post() {
+        let mut w = SplitWindow::new(120, 5);
+        w.push(-1, 1, 1, 0, "part of something");
+        assert_eq!(w.tracked_members(), 1);
+        // Another member posts well after the window: the silent member's text is gone.
+        w.push(-1, 2, 2, 200, "hello");
+        assert_eq!(w.tracked_members(), 1);
+        assert_eq!(w.buffered_bytes(), "hello".len());
+    }
+
+    #[test]
+    fn edits_replace_the_old_text() {
+        let mut w = SplitWindow::default();
+        let words: Vec<&str> = PHRASE.split(' ').collect();
+        assert!(push(&mut w, 1, 0, &words[..6].join(" ")).is_none());
+        assert!(push(&mut w, 1, 1, "edited away").is_none());
+        assert!(push(&mut w, 2, 2, &words[6..].join(" ")).is_none());
     }
 
     #[test]

@@ -14,7 +14,9 @@ pub fn required(pattern: &str) -> Option<Vec<String>> {
 
 fn walk(hir: &Hir) -> Option<Vec<String>> {
     match hir.kind() {
-        HirKind::Literal(lit) => std::str::from_utf8(&lit.0).ok().map(|s| vec![s.to_string()]),
+        HirKind::Literal(lit) => std::str::from_utf8(&lit.0)
+            .ok()
+            .map(|s| vec![s.to_string()]),
         HirKind::Capture(c) => walk(&c.sub),
         HirKind::Repetition(r) if r.min >= 1 => walk(&r.sub),
         HirKind::Alternation(branches) => {
@@ -43,7 +45,11 @@ fn walk(hir: &Hir) -> Option<Vec<String>> {
 
 /// A set is as selective as its shortest literal; fewer alternatives break ties.
 fn quality(set: &[String]) -> (usize, std::cmp::Reverse<usize>) {
-    let shortest = set.iter().map(|s| s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()).min().unwrap_or(0);
+    let shortest = set
+        .iter()
+        .map(|s| s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum())
+        .min()
+        .unwrap_or(0);
     (shortest, std::cmp::Reverse(set.len()))
 }
 
@@ -109,7 +115,11 @@ mod tests {
 
     #[test]
     fn flags_slow_constructs() {
-        assert!(slow_construct("\\bkyc\\b").unwrap().contains("word boundary"));
+        assert!(
+            slow_construct("\\bkyc\\b")
+                .unwrap()
+                .contains("word boundary")
+        );
         assert!(slow_construct("(?-u:\\b)kyc(?-u:\\b)").is_none());
         assert!(slow_construct("\\w+ fee").unwrap().contains("\\w"));
         assert!(slow_construct("KYC").unwrap().contains("normalized"));

@@ -54,7 +54,10 @@ pub enum LibraryError {
 }
 
 fn join_problems(p: &[Problem]) -> String {
-    p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")
+    p.iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[derive(Debug, Deserialize)]
@@ -156,15 +159,35 @@ pub struct Library {
 }
 
 /// Evidence checklist names a library entry may use.
-pub const EVIDENCE_NAMES: [&str; 7] =
-    ["time", "description", "screenshot", "tx_hash", "order_number", "ticket_number", "link_source"];
+pub const EVIDENCE_NAMES: [&str; 7] = [
+    "time",
+    "description",
+    "screenshot",
+    "tx_hash",
+    "order_number",
+    "ticket_number",
+    "link_source",
+];
 
 impl Library {
     /// Loads every `*.toml` in `dir`, compiles it, and lints it against the configured link names.
     /// Any problem refuses the whole library.
     pub fn load(dir: &Path, link_names: &[String]) -> Result<Library, LibraryError> {
+        Library::load_with(dir, link_names, true)
+    }
+
+    /// As [`Library::load`]; with `strict_links` false, a placeholder without a configured link is a warning
+    /// (a first run with no config file at all still starts; `check` with a config is strict).
+    pub fn load_with(
+        dir: &Path,
+        link_names: &[String],
+        strict_links: bool,
+    ) -> Result<Library, LibraryError> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|source| LibraryError::Dir { dir: dir.display().to_string(), source })?
+            .map_err(|source| LibraryError::Dir {
+                dir: dir.display().to_string(),
+                source,
+            })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
@@ -174,17 +197,33 @@ impl Library {
         for f in files {
             match std::fs::read_to_string(&f) {
                 Ok(text) => sources.push((f, text)),
-                Err(e) => problems.push(Problem { file: f, line: 0, message: format!("cannot read: {e}") }),
+                Err(e) => problems.push(Problem {
+                    file: f,
+                    line: 0,
+                    message: format!("cannot read: {e}"),
+                }),
             }
         }
         if !problems.is_empty() {
             return Err(LibraryError::Problems(problems));
         }
-        Library::from_sources(&sources, link_names)
+        Library::from_sources_with(&sources, link_names, strict_links)
     }
 
     /// Builds a library from `(file name, TOML text)` pairs: the same checks as [`Library::load`].
-    pub fn from_sources(sources: &[(PathBuf, String)], link_names: &[String]) -> Result<Library, LibraryError> {
+    pub fn from_sources(
+        sources: &[(PathBuf, String)],
+        link_names: &[String],
+    ) -> Result<Library, LibraryError> {
+        Library::from_sources_with(sources, link_names, true)
+    }
+
+    fn from_sources_with(
+        sources: &[(PathBuf, String)],
+        link_names: &[String],
+        strict_links: bool,
+    ) -> Result<Library, LibraryError> {
+        let mut link_warnings = Vec::new();
         let mut problems = Vec::new();
         let mut entries = Vec::new();
         for (file, text) in sources {
@@ -204,7 +243,11 @@ impl Library {
             }
         }
         if entries.is_empty() && problems.is_empty() {
-            problems.push(Problem { file: PathBuf::from("replies"), line: 0, message: "no reply files (*.toml)".into() });
+            problems.push(Problem {
+                file: PathBuf::from("replies"),
+                line: 0,
+                message: "no reply files (*.toml)".into(),
+            });
         }
         let known_links: BTreeSet<&str> = link_names.iter().map(|s| s.as_str()).collect();
         for e in &entries {
@@ -212,7 +255,12 @@ impl Library {
                 let answer = &e.lang(lang).answer;
                 for name in placeholders(&answer.text) {
                     if !known_links.contains(name) {
-                        problems.push(Problem {
+                        let list = if strict_links {
+                            &mut problems
+                        } else {
+                            &mut link_warnings
+                        };
+                        list.push(Problem {
                             file: e.file.clone(),
                             line: answer.line,
                             message: format!(
@@ -229,19 +277,35 @@ impl Library {
         let mut literal_index: BTreeMap<String, usize> = BTreeMap::new();
         let mut literal_patterns: Vec<Vec<u32>> = Vec::new();
         let mut unfiltered = Vec::new();
-        let mut warnings = Vec::new();
+        let mut warnings = link_warnings;
         for (ei, e) in entries.iter().enumerate() {
             for p in e.zh.patterns.iter().chain(&e.en.patterns) {
-                let here = |message: String| Problem { file: e.file.clone(), line: p.line, message };
+                let here = |message: String| Problem {
+                    file: e.file.clone(),
+                    line: p.line,
+                    message,
+                };
                 if let Some(why) = literals::slow_construct(&p.text) {
                     problems.push(here(format!("pattern {:?} {why}", p.text)));
                     continue;
                 }
-                let regex = match regex::RegexBuilder::new(&p.text).size_limit(1 << 20).build() {
+                let regex = match regex::RegexBuilder::new(&p.text)
+                    .size_limit(1 << 20)
+                    .build()
+                {
                     Ok(r) => r,
                     Err(err) => {
-                        let msg = err.to_string().lines().last().unwrap_or("").trim().to_string();
-                        problems.push(here(format!("pattern {:?} does not compile: {msg}", p.text)));
+                        let msg = err
+                            .to_string()
+                            .lines()
+                            .last()
+                            .unwrap_or("")
+                            .trim()
+                            .to_string();
+                        problems.push(here(format!(
+                            "pattern {:?} does not compile: {msg}",
+                            p.text
+                        )));
                         continue;
                     }
                 };
@@ -282,7 +346,14 @@ impl Library {
         for list in &mut literal_patterns {
             list.dedup();
         }
-        Ok(Library { entries, patterns, prefilter, literal_patterns, unfiltered, warnings })
+        Ok(Library {
+            entries,
+            patterns,
+            prefilter,
+            literal_patterns,
+            unfiltered,
+            warnings,
+        })
     }
 
     /// Every entry, in file-name order.
@@ -311,12 +382,18 @@ impl Library {
     }
 
     /// Renders an entry's answer in a language with a chat's links.
-    pub fn render(&self, entry: &Entry, lang: Language, links: &BTreeMap<String, String>) -> String {
+    pub fn render(
+        &self,
+        entry: &Entry,
+        lang: Language,
+        links: &BTreeMap<String, String>,
+    ) -> String {
         render_links(&entry.lang(lang).answer.text, links)
     }
 }
 
-/// Substitutes `{links.NAME}`; an unknown name is left as written (`check` reports it before it can happen).
+/// Substitutes `{links.NAME}`; a name with no configured link becomes a pointer to the official website
+/// (`check` reports it as a problem whenever a config has links).
 pub fn render_links(text: &str, links: &BTreeMap<String, String>) -> String {
     let mut out = String::with_capacity(text.len() + 64);
     let mut rest = text;
@@ -328,7 +405,7 @@ pub fn render_links(text: &str, links: &BTreeMap<String, String>) -> String {
                 let name = &after[..end];
                 match links.get(name) {
                     Some(url) => out.push_str(url),
-                    None => out.push_str(&rest[start..start + 7 + end + 1]),
+                    None => out.push_str("(official website / 官网)"),
                 }
                 rest = &after[end + 1..];
             }
@@ -363,7 +440,11 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 fn parse_entry(file: &Path, text: &str) -> Result<Entry, Vec<Problem>> {
-    let problem = |line: usize, message: String| Problem { file: file.to_path_buf(), line, message };
+    let problem = |line: usize, message: String| Problem {
+        file: file.to_path_buf(),
+        line,
+        message,
+    };
     let raw: RawEntry = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
         vec![problem(line, e.message().to_string())]
@@ -371,8 +452,15 @@ fn parse_entry(file: &Path, text: &str) -> Result<Entry, Vec<Problem>> {
     let mut problems = Vec::new();
     let id_line = line_of(text, raw.id.span().start);
     let id = raw.id.into_inner();
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
-        problems.push(problem(id_line, format!("id {id:?} must be lowercase letters, digits and _")));
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        problems.push(problem(
+            id_line,
+            format!("id {id:?} must be lowercase letters, digits and _"),
+        ));
     }
     let tier_line = line_of(text, raw.tier.span().start);
     let tier = match Tier::parse(*raw.tier.get_ref()) {
@@ -387,22 +475,43 @@ fn parse_entry(file: &Path, text: &str) -> Result<Entry, Vec<Problem>> {
         let line = line_of(text, ev.span().start);
         let name = ev.into_inner();
         if !EVIDENCE_NAMES.contains(&name.as_str()) {
-            problems.push(problem(line, format!("unknown evidence {name:?} (known: {})", EVIDENCE_NAMES.join(", "))));
+            problems.push(problem(
+                line,
+                format!(
+                    "unknown evidence {name:?} (known: {})",
+                    EVIDENCE_NAMES.join(", ")
+                ),
+            ));
         }
         evidence.push(name);
     }
     if tier != Tier::One && evidence.is_empty() {
-        problems.push(problem(tier_line, "tier 2 and 3 entries need an `evidence` checklist".into()));
+        problems.push(problem(
+            tier_line,
+            "tier 2 and 3 entries need an `evidence` checklist".into(),
+        ));
     }
     let mut block = |raw: Option<RawLang>, lang: Language| -> Option<LangBlock> {
         let Some(raw) = raw else {
-            problems.push(problem(0, format!("missing [{}] section (both zh and en are required)", lang.code())));
+            problems.push(problem(
+                0,
+                format!(
+                    "missing [{}] section (both zh and en are required)",
+                    lang.code()
+                ),
+            ));
             return None;
         };
-        let loc = |s: toml::Spanned<String>| Located { line: line_of(text, s.span().start), text: s.into_inner() };
+        let loc = |s: toml::Spanned<String>| Located {
+            line: line_of(text, s.span().start),
+            text: s.into_inner(),
+        };
         let answer = loc(raw.answer);
         if answer.text.trim().is_empty() {
-            problems.push(problem(answer.line, format!("{}: answer is empty", lang.code())));
+            problems.push(problem(
+                answer.line,
+                format!("{}: answer is empty", lang.code()),
+            ));
         }
         let patterns: Vec<Located> = raw.patterns.into_iter().map(loc).collect();
         if patterns.is_empty() {

@@ -2,7 +2,10 @@ use super::*;
 use crate::classify::{self, Action};
 
 fn lib(files: &[(&str, &str)], links: &[&str]) -> Result<Library, LibraryError> {
-    let sources: Vec<(PathBuf, String)> = files.iter().map(|(n, t)| (PathBuf::from(n), t.to_string())).collect();
+    let sources: Vec<(PathBuf, String)> = files
+        .iter()
+        .map(|(n, t)| (PathBuf::from(n), t.to_string()))
+        .collect();
     let links: Vec<String> = links.iter().map(|s| s.to_string()).collect();
     Library::from_sources(&sources, &links)
 }
@@ -39,7 +42,11 @@ examples = ["my account is frozen"]
 fn loads_and_classifies_its_examples() {
     let l = lib(&[("a.toml", REGISTER), ("b.toml", FROZEN)], &["register"]).unwrap();
     assert_eq!(l.entries().len(), 2);
-    assert!(classify::self_test(&l).is_empty(), "{:?}", classify::self_test(&l));
+    assert!(
+        classify::self_test(&l).is_empty(),
+        "{:?}",
+        classify::self_test(&l)
+    );
     let d = classify::decide(&l, "註冊鏈接在哪裡", Language::En);
     assert_eq!(d.action, Action::Answer(0));
     assert_eq!(d.language, Language::Zh);
@@ -55,14 +62,20 @@ fn higher_tier_wins_over_more_matches() {
 #[test]
 fn statements_do_not_get_tier_one_answers() {
     let l = lib(&[("a.toml", REGISTER)], &["register"]).unwrap();
-    assert_eq!(classify::decide(&l, "我用注册链接注册好了", Language::Zh).action, Action::Ignore);
+    assert_eq!(
+        classify::decide(&l, "我用注册链接注册好了", Language::Zh).action,
+        Action::Ignore
+    );
 }
 
 #[test]
 fn renders_links() {
     let l = lib(&[("a.toml", REGISTER)], &["register"]).unwrap();
     let links = BTreeMap::from([("register".to_string(), "https://x.example/r".to_string())]);
-    assert_eq!(l.render(l.entry(0), Language::En, &links), "Register at https://x.example/r");
+    assert_eq!(
+        l.render(l.entry(0), Language::En, &links),
+        "Register at https://x.example/r"
+    );
 }
 
 fn problems(r: Result<Library, LibraryError>) -> Vec<String> {
@@ -75,14 +88,22 @@ fn problems(r: Result<Library, LibraryError>) -> Vec<String> {
 #[test]
 fn unknown_placeholder_is_reported_with_line() {
     let p = problems(lib(&[("a.toml", REGISTER)], &[]));
-    assert!(p.iter().any(|m| m.starts_with("a.toml:6:") && m.contains("links.register")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("a.toml:6:") && m.contains("links.register")),
+        "{p:?}"
+    );
 }
 
 #[test]
 fn regex_error_names_file_and_line() {
     let bad = REGISTER.replace("\"注册链接\"", "\"注册(链接\"");
     let p = problems(lib(&[("bad.toml", &bad)], &["register"]));
-    assert!(p.iter().any(|m| m.starts_with("bad.toml:5:") && m.contains("does not compile")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("bad.toml:5:") && m.contains("does not compile")),
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -94,8 +115,14 @@ fn missing_language_is_reported() {
 
 #[test]
 fn duplicate_ids_are_reported() {
-    let p = problems(lib(&[("a.toml", REGISTER), ("c.toml", REGISTER)], &["register"]));
-    assert!(p.iter().any(|m| m.contains("duplicate id `register_link`")), "{p:?}");
+    let p = problems(lib(
+        &[("a.toml", REGISTER), ("c.toml", REGISTER)],
+        &["register"],
+    ));
+    assert!(
+        p.iter().any(|m| m.contains("duplicate id `register_link`")),
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -109,15 +136,26 @@ fn unicode_word_boundary_is_refused() {
 fn unknown_key_and_bad_tier_are_reported() {
     let bad = REGISTER.replace("tier = 1", "tier = 4\nanswers = 1");
     let p = problems(lib(&[("a.toml", &bad)], &["register"]));
-    assert!(p.iter().any(|m| m.starts_with("a.toml:4:") && m.contains("unknown field")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("a.toml:4:") && m.contains("unknown field")),
+        "{p:?}"
+    );
 }
 
 #[test]
 fn failing_example_is_a_check_problem() {
     let bad = REGISTER.replace("\"how do i register\"", "\"where is the activity page\"");
     let l = lib(&[("a.toml", &bad)], &["register"]).unwrap();
-    let p: Vec<String> = classify::self_test(&l).iter().map(|p| p.to_string()).collect();
-    assert!(p.iter().any(|m| m.contains("activity page") && m.contains("nothing")), "{p:?}");
+    let p: Vec<String> = classify::self_test(&l)
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    assert!(
+        p.iter()
+            .any(|m| m.contains("activity page") && m.contains("nothing")),
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -131,11 +169,21 @@ fn prefilter_keeps_unrelated_text_off_the_regexes() {
 #[test]
 fn shipped_library_passes_check() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("replies");
-    let config = crate::config::Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("frontdesk.example.toml"))
-        .expect("example config parses");
+    let config = crate::config::Config::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("frontdesk.example.toml"),
+    )
+    .expect("example config parses");
     let l = Library::load(&dir, &config.link_names()).unwrap_or_else(|e| panic!("{e}"));
-    let problems: Vec<String> = classify::self_test(&l).iter().map(|p| p.to_string()).collect();
-    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+    let problems: Vec<String> = classify::self_test(&l)
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     assert!(l.warnings().is_empty(), "{:?}", l.warnings());
     for id in [
         "register_link",
@@ -147,10 +195,16 @@ fn shipped_library_passes_check() {
         "fees",
         "region_restriction",
     ] {
-        let e = l.get(id).unwrap_or_else(|| panic!("shipped library lacks {id}"));
+        let e = l
+            .get(id)
+            .unwrap_or_else(|| panic!("shipped library lacks {id}"));
         assert_eq!(e.tier, Tier::One);
         for lang in [Language::Zh, Language::En] {
-            assert!(e.lang(lang).examples.len() >= 8, "{id} {} has fewer than 8 examples", lang.code());
+            assert!(
+                e.lang(lang).examples.len() >= 8,
+                "{id} {} has fewer than 8 examples",
+                lang.code()
+            );
         }
     }
 }

@@ -41,7 +41,9 @@ pub struct BotApi {
 
 impl std::fmt::Debug for BotApi {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BotApi").field("base", &self.base.as_str()).finish_non_exhaustive()
+        f.debug_struct("BotApi")
+            .field("base", &self.base.as_str())
+            .finish_non_exhaustive()
     }
 }
 
@@ -53,7 +55,11 @@ impl BotApi {
             .connect_timeout(Duration::from_secs(10))
             .build()
             .expect("HTTP client builds");
-        BotApi { client, base, token }
+        BotApi {
+            client,
+            base,
+            token,
+        }
     }
 
     /// Calls a method with JSON parameters and returns its `result`.
@@ -71,14 +77,24 @@ impl BotApi {
         let body: Value = match resp.json().await {
             Ok(v) => v,
             Err(e) if status.is_server_error() || status.as_u16() == 429 => {
-                return Err(ApiError::Transient(format!("HTTP {status}: {}", e.without_url())));
+                return Err(ApiError::Transient(format!(
+                    "HTTP {status}: {}",
+                    e.without_url()
+                )));
             }
-            Err(e) => return Err(ApiError::Transient(format!("HTTP {status}: unreadable answer: {}", e.without_url()))),
+            Err(e) => {
+                return Err(ApiError::Transient(format!(
+                    "HTTP {status}: unreadable answer: {}",
+                    e.without_url()
+                )));
+            }
         };
         if body["ok"].as_bool() == Some(true) {
             return Ok(body["result"].clone());
         }
-        let code = body["error_code"].as_i64().unwrap_or(status.as_u16() as i64);
+        let code = body["error_code"]
+            .as_i64()
+            .unwrap_or(status.as_u16() as i64);
         let description = body["description"].as_str().unwrap_or("").to_string();
         if code == 429 {
             let after = body["parameters"]["retry_after"].as_u64().unwrap_or(1);

@@ -99,7 +99,11 @@ mod tests {
         let t = t0 + Duration::from_secs(3);
         assert_eq!(l.wait_until(-1, true, t), Some(t0 + MINUTE));
         assert_eq!(l.wait_until(-2, true, t), None, "other groups are not held");
-        assert_eq!(l.wait_until(-1, false, t), None, "deletions are not messages");
+        assert_eq!(
+            l.wait_until(-1, false, t),
+            None,
+            "deletions are not messages"
+        );
         assert_eq!(l.wait_until(-1, true, t0 + MINUTE), None);
     }
 
@@ -111,8 +115,14 @@ mod tests {
         l.record(2, false, t0);
         assert_eq!(l.wait_until(3, false, t0), Some(t0 + SECOND));
         l.block(Some(4), t0 + Duration::from_secs(5));
-        assert_eq!(l.wait_until(4, false, t0 + Duration::from_secs(2)), Some(t0 + Duration::from_secs(5)));
+        assert_eq!(
+            l.wait_until(4, false, t0 + Duration::from_secs(2)),
+            Some(t0 + Duration::from_secs(5))
+        );
         l.block(None, t0 + Duration::from_secs(9));
-        assert_eq!(l.wait_until(5, false, t0 + Duration::from_secs(2)), Some(t0 + Duration::from_secs(9)));
+        assert_eq!(
+            l.wait_until(5, false, t0 + Duration::from_secs(2)),
+            Some(t0 + Duration::from_secs(9))
+        );
     }
 }

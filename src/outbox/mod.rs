@@ -52,7 +52,10 @@ const MAX_IN_FLIGHT: usize = 16;
 
 /// Methods that post a message (and so count against the per-group limit).
 fn is_message(method: &str) -> bool {
-    matches!(method, "sendMessage" | "sendPhoto" | "sendDocument" | "copyMessage" | "forwardMessage")
+    matches!(
+        method,
+        "sendMessage" | "sendPhoto" | "sendDocument" | "copyMessage" | "forwardMessage"
+    )
 }
 
 /// The sender task.
@@ -73,7 +76,14 @@ struct Done {
 
 impl Sender {
     /// A sender for a store and an API endpoint.
-    pub fn new(store: Store, api: BotApi, clock: Arc<dyn Clock>, outbox: Outbox, cfg: &OutboxConfig, moderators: Vec<i64>) -> Self {
+    pub fn new(
+        store: Store,
+        api: BotApi,
+        clock: Arc<dyn Clock>,
+        outbox: Outbox,
+        cfg: &OutboxConfig,
+        moderators: Vec<i64>,
+    ) -> Self {
         Sender {
             store,
             api,
@@ -169,7 +179,10 @@ impl Sender {
                 let mut ids: Vec<Value> = Vec::new();
                 let mut taken = Vec::new();
                 for row in batch.drain(..) {
-                    let these = row.payload["message_ids"].as_array().cloned().unwrap_or_default();
+                    let these = row.payload["message_ids"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
                     if !taken.is_empty() && ids.len() + these.len() > 100 {
                         break;
                     }
@@ -178,7 +191,11 @@ impl Sender {
                 }
                 ids.sort_by_key(|v| v.as_i64());
                 ids.dedup();
-                (taken, "deleteMessages".to_string(), json!({"chat_id": r.chat_id, "message_ids": ids}))
+                (
+                    taken,
+                    "deleteMessages".to_string(),
+                    json!({"chat_id": r.chat_id, "message_ids": ids}),
+                )
             } else {
                 let method = r.method.clone();
                 let params = r.payload.clone();
@@ -192,7 +209,11 @@ impl Sender {
             tracing::debug!(method = %method, chat = lane.0, rows = batch.len(), "outbox: sending");
             tasks.spawn(async move {
                 let result = api.call(&method, &params).await;
-                Done { rows: batch, lane, result }
+                Done {
+                    rows: batch,
+                    lane,
+                    result,
+                }
             });
         }
         next
@@ -218,7 +239,8 @@ impl Sender {
         match outcome {
             ApiError::RetryAfter(secs) => {
                 tracing::warn!(chat, retry_after = secs, "outbox: 429, holding the chat");
-                self.limits.block(Some(chat), Instant::now() + Duration::from_secs(secs));
+                self.limits
+                    .block(Some(chat), Instant::now() + Duration::from_secs(secs));
                 for r in &done.rows {
                     let _ = self.store.mark_retry(r.id, now + secs as i64, "429").await;
                 }
@@ -241,7 +263,12 @@ impl Sender {
                 for r in &done.rows {
                     let _ = self.store.mark_failed(r.id, now, &msg).await;
                 }
-                if is_delete && done.rows.iter().any(|r| r.priority == Priority::Delete as i64) {
+                if is_delete
+                    && done
+                        .rows
+                        .iter()
+                        .any(|r| r.priority == Priority::Delete as i64)
+                {
                     self.alert_delete_failed(chat, &description, now).await;
                 }
             }
@@ -251,7 +278,10 @@ impl Sender {
     /// Tells moderators a chat needs the delete right (or that a message was too old to delete).
     async fn alert_delete_failed(&self, chat: i64, description: &str, now: i64) {
         let lower = description.to_lowercase();
-        let why = if lower.contains("rights") || lower.contains("not enough") || lower.contains("administrator") {
+        let why = if lower.contains("rights")
+            || lower.contains("not enough")
+            || lower.contains("administrator")
+        {
             "the bot lacks the \"Delete messages\" admin right there: make it an admin with that right"
         } else if lower.contains("can't be deleted") {
             "Telegram refused (the bot may lack the \"Delete messages\" right, or the message is older than 48 hours)"

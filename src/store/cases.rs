@@ -111,7 +111,11 @@ fn case_row(r: &AnyRow) -> CaseRow {
 }
 
 /// Inserts a case; false when the code is taken (the caller draws another).
-pub async fn insert_case(conn: &mut AnyConnection, c: &NewCase<'_>, now: i64) -> Result<Option<i64>, StoreError> {
+pub async fn insert_case(
+    conn: &mut AnyConnection,
+    c: &NewCase<'_>,
+    now: i64,
+) -> Result<Option<i64>, StoreError> {
     let r = sqlx::query(
         "INSERT INTO cases (code, user_id, origin_chat_id, origin_message_id, origin_link, tier, intent, language, status, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (code) DO NOTHING RETURNING id",
@@ -135,30 +139,55 @@ pub async fn insert_case(conn: &mut AnyConnection, c: &NewCase<'_>, now: i64) ->
 /// A case by id.
 pub async fn case_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<CaseRow>, StoreError> {
     let q = format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1");
-    let r = sqlx::query(&q).bind(id).fetch_optional(conn).await.ctx("case by id")?;
+    let r = sqlx::query(&q)
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .ctx("case by id")?;
     Ok(r.as_ref().map(case_row))
 }
 
 /// A case by its code.
-pub async fn case_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<CaseRow>, StoreError> {
+pub async fn case_by_code(
+    conn: &mut AnyConnection,
+    code: &str,
+) -> Result<Option<CaseRow>, StoreError> {
     let q = format!("SELECT {CASE_COLUMNS} FROM cases WHERE code = $1");
-    let r = sqlx::query(&q).bind(code).fetch_optional(conn).await.ctx("case by code")?;
+    let r = sqlx::query(&q)
+        .bind(code)
+        .fetch_optional(conn)
+        .await
+        .ctx("case by code")?;
     Ok(r.as_ref().map(case_row))
 }
 
 /// The member's open case for an intent, if any (a repeated question reuses it).
-pub async fn open_case_for(conn: &mut AnyConnection, user_id: i64, intent: &str) -> Result<Option<CaseRow>, StoreError> {
+pub async fn open_case_for(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    intent: &str,
+) -> Result<Option<CaseRow>, StoreError> {
     let q = format!(
         "SELECT {CASE_COLUMNS} FROM cases WHERE user_id = $1 AND intent = $2 AND status <> 'resolved' ORDER BY id DESC LIMIT 1"
     );
-    let r = sqlx::query(&q).bind(user_id).bind(intent).fetch_optional(conn).await.ctx("open case for")?;
+    let r = sqlx::query(&q)
+        .bind(user_id)
+        .bind(intent)
+        .fetch_optional(conn)
+        .await
+        .ctx("open case for")?;
     Ok(r.as_ref().map(case_row))
 }
 
 /// Every case of a member, newest first.
 pub async fn cases_of(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<CaseRow>, StoreError> {
-    let q = format!("SELECT {CASE_COLUMNS} FROM cases WHERE user_id = $1 ORDER BY id DESC LIMIT 20");
-    let rows = sqlx::query(&q).bind(user_id).fetch_all(conn).await.ctx("cases of")?;
+    let q =
+        format!("SELECT {CASE_COLUMNS} FROM cases WHERE user_id = $1 ORDER BY id DESC LIMIT 20");
+    let rows = sqlx::query(&q)
+        .bind(user_id)
+        .fetch_all(conn)
+        .await
+        .ctx("cases of")?;
     Ok(rows.iter().map(case_row).collect())
 }
 
@@ -218,7 +247,10 @@ pub async fn insert_token(
 }
 
 /// Looks a token digest up: (case id, member, expiry).
-pub async fn find_token(conn: &mut AnyConnection, digest: &str) -> Result<Option<(i64, i64, i64)>, StoreError> {
+pub async fn find_token(
+    conn: &mut AnyConnection,
+    digest: &str,
+) -> Result<Option<(i64, i64, i64)>, StoreError> {
     let r = sqlx::query("SELECT case_id, user_id, expires_at FROM case_tokens WHERE digest = $1")
         .bind(digest)
         .fetch_optional(conn)
@@ -253,15 +285,25 @@ pub async fn insert_evidence(
 }
 
 /// A case's evidence, oldest first.
-pub async fn evidence_of(conn: &mut AnyConnection, case_id: i64) -> Result<Vec<EvidenceRow>, StoreError> {
-    let rows = sqlx::query("SELECT kind, detail, value, created_at FROM evidence WHERE case_id = $1 ORDER BY id")
-        .bind(case_id)
-        .fetch_all(conn)
-        .await
-        .ctx("evidence of")?;
+pub async fn evidence_of(
+    conn: &mut AnyConnection,
+    case_id: i64,
+) -> Result<Vec<EvidenceRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT kind, detail, value, created_at FROM evidence WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(conn)
+    .await
+    .ctx("evidence of")?;
     Ok(rows
         .iter()
-        .map(|r| EvidenceRow { kind: r.get(0), detail: r.get(1), value: r.get(2), created_at: r.get(3) })
+        .map(|r| EvidenceRow {
+            kind: r.get(0),
+            detail: r.get(1),
+            value: r.get(2),
+            created_at: r.get(3),
+        })
         .collect())
 }
 
@@ -287,20 +329,35 @@ pub async fn insert_event(
 }
 
 /// A case's audit log, in order.
-pub async fn events_of(conn: &mut AnyConnection, case_id: i64) -> Result<Vec<EventRow>, StoreError> {
-    let rows = sqlx::query("SELECT actor_id, kind, detail, created_at FROM case_events WHERE case_id = $1 ORDER BY id")
-        .bind(case_id)
-        .fetch_all(conn)
-        .await
-        .ctx("events of")?;
+pub async fn events_of(
+    conn: &mut AnyConnection,
+    case_id: i64,
+) -> Result<Vec<EventRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT actor_id, kind, detail, created_at FROM case_events WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(conn)
+    .await
+    .ctx("events of")?;
     Ok(rows
         .iter()
-        .map(|r| EventRow { actor_id: r.get(0), kind: r.get(1), detail: r.get(2), created_at: r.get(3) })
+        .map(|r| EventRow {
+            actor_id: r.get(0),
+            kind: r.get(1),
+            detail: r.get(2),
+            created_at: r.get(3),
+        })
         .collect())
 }
 
 /// Sets (or clears) the case a member's private messages go to.
-pub async fn set_active_case(conn: &mut AnyConnection, user_id: i64, case_id: Option<i64>, now: i64) -> Result<(), StoreError> {
+pub async fn set_active_case(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    case_id: Option<i64>,
+    now: i64,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO member_state (user_id, open_case_id, updated_at) VALUES ($1, $2, $3)
          ON CONFLICT (user_id) DO UPDATE SET open_case_id = excluded.open_case_id, updated_at = excluded.updated_at",
@@ -315,21 +372,43 @@ pub async fn set_active_case(conn: &mut AnyConnection, user_id: i64, case_id: Op
 }
 
 /// The case a member's private messages go to, if it is still open.
-pub async fn active_case(conn: &mut AnyConnection, user_id: i64) -> Result<Option<CaseRow>, StoreError> {
+pub async fn active_case(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Option<CaseRow>, StoreError> {
     let q = format!(
         "SELECT {} FROM cases c JOIN member_state m ON m.open_case_id = c.id WHERE m.user_id = $1 AND c.status <> 'resolved'",
-        CASE_COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ")
+        CASE_COLUMNS
+            .split(", ")
+            .map(|c| format!("c.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
-    let r = sqlx::query(&q).bind(user_id).fetch_optional(conn).await.ctx("active case")?;
+    let r = sqlx::query(&q)
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+        .ctx("active case")?;
     Ok(r.as_ref().map(case_row))
 }
 
 impl Store {
     /// Counts rows of a table (tests).
     pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
-        let allowed = ["cases", "evidence", "case_events", "case_tokens", "questions", "incidents", "outbox"];
+        let allowed = [
+            "cases",
+            "evidence",
+            "case_events",
+            "case_tokens",
+            "questions",
+            "incidents",
+            "outbox",
+        ];
         assert!(allowed.contains(&table), "count() is for known tables");
-        let r = sqlx::query(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.pool).await.ctx("count")?;
+        let r = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.pool)
+            .await
+            .ctx("count")?;
         Ok(r.get(0))
     }
 }

@@ -6,9 +6,9 @@ pub mod outbox;
 pub mod records;
 pub mod testing;
 
-pub use cases::{CaseRow, EvidenceRow, EventRow};
+pub use cases::{CaseRow, EventRow, EvidenceRow};
 pub use outbox::{NewAction, OutboxRow, Priority};
-pub use records::{QuestionRecord, Outcome};
+pub use records::{Outcome, QuestionRecord};
 
 use std::str::FromStr;
 
@@ -70,8 +70,15 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let redacted = crate::config::redact_url(url);
-        let open = |source| StoreError::Open { url: redacted.clone(), source };
-        let backend = if url.starts_with("postgres") { Backend::Postgres } else { Backend::Sqlite };
+        let open = |source| StoreError::Open {
+            url: redacted.clone(),
+            source,
+        };
+        let backend = if url.starts_with("postgres") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
         let url = match backend {
             Backend::Sqlite if !url.contains("mode=") => {
                 format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })

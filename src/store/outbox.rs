@@ -59,7 +59,11 @@ pub struct OutboxRow {
 }
 
 /// Records an action inside the caller's transaction. Returns false when the same key was already recorded.
-pub async fn enqueue(conn: &mut AnyConnection, a: &NewAction, now: i64) -> Result<bool, StoreError> {
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    a: &NewAction,
+    now: i64,
+) -> Result<bool, StoreError> {
     let r = sqlx::query(
         "INSERT INTO outbox (priority, chat_id, method, payload, dedupe_key, status, attempts, not_before, created_at, delete_after)
          VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING",
@@ -122,7 +126,12 @@ impl Store {
     }
 
     /// Marks actions sent; schedules the deletion of self-cleaning messages.
-    pub async fn mark_sent(&self, id: i64, now: i64, result_message_id: Option<i64>) -> Result<(), StoreError> {
+    pub async fn mark_sent(
+        &self,
+        id: i64,
+        now: i64,
+        result_message_id: Option<i64>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.ctx("begin")?;
         let row = sqlx::query(
             "UPDATE outbox SET status = 'sent', sent_at = $1, result_message_id = $2, attempts = attempts + 1
@@ -155,14 +164,21 @@ impl Store {
     }
 
     /// Schedules another try.
-    pub async fn mark_retry(&self, id: i64, not_before: i64, error: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1, not_before = $1, error = $2 WHERE id = $3")
-            .bind(not_before)
-            .bind(error)
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .ctx("outbox mark retry")?;
+    pub async fn mark_retry(
+        &self,
+        id: i64,
+        not_before: i64,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, not_before = $1, error = $2 WHERE id = $3",
+        )
+        .bind(not_before)
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .ctx("outbox mark retry")?;
         Ok(())
     }
 

@@ -81,7 +81,10 @@ pub async fn claim_message(
 }
 
 /// Records a question.
-pub async fn record_question(conn: &mut AnyConnection, q: &QuestionRecord<'_>) -> Result<(), StoreError> {
+pub async fn record_question(
+    conn: &mut AnyConnection,
+    q: &QuestionRecord<'_>,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO questions (chat_id, user_id, message_id, intent, tier, language, outcome, created_at, text)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -153,7 +156,12 @@ pub async fn record_incident(
 }
 
 /// Remembers that a member has started the bot (so it may write to them first).
-pub async fn member_started(conn: &mut AnyConnection, user_id: i64, language: &str, now: i64) -> Result<(), StoreError> {
+pub async fn member_started(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    language: &str,
+    now: i64,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO members (user_id, language, started_at) VALUES ($1, $2, $3)
          ON CONFLICT (user_id) DO UPDATE SET language = excluded.language",
@@ -201,13 +209,21 @@ impl Store {
     }
 
     /// Question records as (intent, outcome, text) since a time (weekly review and tests).
-    pub async fn questions_since(&self, since: i64) -> Result<Vec<(Option<String>, String, String)>, StoreError> {
-        let rows = sqlx::query("SELECT intent, outcome, text FROM questions WHERE created_at >= $1 ORDER BY id")
-            .bind(since)
-            .fetch_all(&self.pool)
-            .await
-            .ctx("questions since")?;
-        Ok(rows.into_iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    pub async fn questions_since(
+        &self,
+        since: i64,
+    ) -> Result<Vec<(Option<String>, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT intent, outcome, text FROM questions WHERE created_at >= $1 ORDER BY id",
+        )
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("questions since")?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
     }
 
     /// Incident kinds and actions (tests and the review).
@@ -216,6 +232,9 @@ impl Store {
             .fetch_all(&self.pool)
             .await
             .ctx("incidents")?;
-        Ok(rows.into_iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
     }
 }

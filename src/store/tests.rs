@@ -41,13 +41,32 @@ fn action(key: &str, priority: Priority, chat: i64) -> NewAction {
 #[tokio::test]
 async fn outbox_orders_by_priority_and_dedupes() {
     each_backend(|s| async move {
-        assert!(s.enqueue(&action("reply", Priority::GroupReply, -1), 100).await.unwrap());
-        assert!(s.enqueue(&action("delete", Priority::Delete, -1), 100).await.unwrap());
-        assert!(!s.enqueue(&action("reply", Priority::GroupReply, -1), 100).await.unwrap(), "same key twice");
+        assert!(
+            s.enqueue(&action("reply", Priority::GroupReply, -1), 100)
+                .await
+                .unwrap()
+        );
+        assert!(
+            s.enqueue(&action("delete", Priority::Delete, -1), 100)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !s.enqueue(&action("reply", Priority::GroupReply, -1), 100)
+                .await
+                .unwrap(),
+            "same key twice"
+        );
         let due = s.due(100, 10).await.unwrap();
-        let keys: Vec<_> = due.iter().map(|r| r.payload["text"].as_str().unwrap().to_string()).collect();
+        let keys: Vec<_> = due
+            .iter()
+            .map(|r| r.payload["text"].as_str().unwrap().to_string())
+            .collect();
         assert_eq!(keys, ["delete", "reply"]);
-        assert!(s.due(99, 10).await.unwrap().is_empty(), "not before its time");
+        assert!(
+            s.due(99, 10).await.unwrap().is_empty(),
+            "not before its time"
+        );
         assert_eq!(s.next_due_at().await.unwrap(), Some(100));
     })
     .await;
@@ -59,7 +78,9 @@ async fn outbox_retry_fail_and_self_cleaning() {
         let mut notice = action("notice", Priority::GroupReply, -5);
         notice.delete_after = Some(60);
         s.enqueue(&notice, 100).await.unwrap();
-        s.enqueue(&action("doomed", Priority::Direct, 7), 100).await.unwrap();
+        s.enqueue(&action("doomed", Priority::Direct, 7), 100)
+            .await
+            .unwrap();
         let due = s.due(100, 10).await.unwrap();
         let (d, n) = (&due[0], &due[1]);
         assert_eq!(d.payload["text"], "doomed");
@@ -84,9 +105,23 @@ async fn outbox_retry_fail_and_self_cleaning() {
 async fn processed_messages_claim_once() {
     each_backend(|s| async move {
         let mut c = s.pool().acquire().await.unwrap();
-        assert!(records::claim_message(&mut c, -1, 10, 0, 1, 100).await.unwrap());
-        assert!(!records::claim_message(&mut c, -1, 10, 0, 2, 100).await.unwrap(), "redelivery");
-        assert!(records::claim_message(&mut c, -1, 10, 200, 3, 100).await.unwrap(), "an edit is new");
+        assert!(
+            records::claim_message(&mut c, -1, 10, 0, 1, 100)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !records::claim_message(&mut c, -1, 10, 0, 2, 100)
+                .await
+                .unwrap(),
+            "redelivery"
+        );
+        assert!(
+            records::claim_message(&mut c, -1, 10, 200, 3, 100)
+                .await
+                .unwrap(),
+            "an edit is new"
+        );
     })
     .await;
 }
@@ -107,16 +142,38 @@ async fn questions_cooldown_lookup_and_purge() {
             text: "where are fees",
         };
         records::record_question(&mut c, &q).await.unwrap();
-        records::record_question(&mut c, &QuestionRecord { intent: None, outcome: Outcome::Unmatched, created_at: 5_000, ..q.clone() })
-            .await
-            .unwrap();
-        assert_eq!(records::last_answer(&mut c, -1, "fees", 900).await.unwrap(), Some(42));
-        assert_eq!(records::last_answer(&mut c, -1, "fees", 1_001).await.unwrap(), None);
-        assert_eq!(records::last_answer(&mut c, -2, "fees", 0).await.unwrap(), None);
+        records::record_question(
+            &mut c,
+            &QuestionRecord {
+                intent: None,
+                outcome: Outcome::Unmatched,
+                created_at: 5_000,
+                ..q.clone()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            records::last_answer(&mut c, -1, "fees", 900).await.unwrap(),
+            Some(42)
+        );
+        assert_eq!(
+            records::last_answer(&mut c, -1, "fees", 1_001)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            records::last_answer(&mut c, -2, "fees", 0).await.unwrap(),
+            None
+        );
         drop(c);
         assert_eq!(s.purge(2_000, 10_000).await.unwrap(), 1);
         let left = s.questions_since(0).await.unwrap();
-        assert_eq!(left, vec![(None, "unmatched".to_string(), "where are fees".to_string())]);
+        assert_eq!(
+            left,
+            vec![(None, "unmatched".to_string(), "where are fees".to_string())]
+        );
     })
     .await;
 }
@@ -125,14 +182,28 @@ async fn questions_cooldown_lookup_and_purge() {
 async fn incidents_and_members() {
     each_backend(|s| async move {
         let mut c = s.pool().acquire().await.unwrap();
-        let f = Finding { kind: SecretKind::SeedPhrase, rule: "bip39_checksum", span: 0..10, confidence: Confidence::Validated };
-        records::record_incident(&mut c, -1, 5, 9, &f, "deleted", 100).await.unwrap();
+        let f = Finding {
+            kind: SecretKind::SeedPhrase,
+            rule: "bip39_checksum",
+            span: 0..10,
+            confidence: Confidence::Validated,
+        };
+        records::record_incident(&mut c, -1, 5, 9, &f, "deleted", 100)
+            .await
+            .unwrap();
         assert!(!records::has_started(&mut c, 5).await.unwrap());
         records::member_started(&mut c, 5, "zh", 100).await.unwrap();
         records::member_started(&mut c, 5, "en", 101).await.unwrap();
         assert!(records::has_started(&mut c, 5).await.unwrap());
         drop(c);
-        assert_eq!(s.incidents().await.unwrap(), vec![("seed_phrase".into(), "bip39_checksum".into(), "deleted".into())]);
+        assert_eq!(
+            s.incidents().await.unwrap(),
+            vec![(
+                "seed_phrase".into(),
+                "bip39_checksum".into(),
+                "deleted".into()
+            )]
+        );
     })
     .await;
 }

@@ -30,7 +30,13 @@ async fn on_message(update: Update, msg: Message, actor: Arc<Actor>) -> anyhow::
 }
 
 async fn on_callback(q: CallbackQuery, actor: Arc<Actor>) -> anyhow::Result<()> {
-    actor.handle_callback(q.from.id.0 as i64, q.id.0.clone(), q.data.clone().unwrap_or_default()).await?;
+    actor
+        .handle_callback(
+            q.from.id.0 as i64,
+            q.id.0.clone(),
+            q.data.clone().unwrap_or_default(),
+        )
+        .await?;
     Ok(())
 }
 
@@ -46,7 +52,12 @@ async fn on_my_chat_member(update: ChatMemberUpdated, actor: Arc<Actor>) -> anyh
         ChatMemberKind::Left | ChatMemberKind::Banned(_) => domain::BotRights::Removed,
     };
     actor
-        .rights_changed(update.chat.id.0, update.chat.title().map(str::to_string), rights, update.date.timestamp())
+        .rights_changed(
+            update.chat.id.0,
+            update.chat.title().map(str::to_string),
+            rights,
+            update.date.timestamp(),
+        )
         .await?;
     Ok(())
 }
@@ -58,10 +69,22 @@ pub fn to_incoming(update_id: i64, msg: &Message) -> Option<Incoming> {
         return None;
     }
     let (media, file_id, file_name) = if let Some(p) = msg.photo() {
-        (Some(MediaKind::Photo), p.last().map(|s| s.file.id.0.clone()), None)
+        (
+            Some(MediaKind::Photo),
+            p.last().map(|s| s.file.id.0.clone()),
+            None,
+        )
     } else if let Some(d) = msg.document() {
-        (Some(MediaKind::Document), Some(d.file.id.0.clone()), d.file_name.clone())
-    } else if msg.video().is_some() || msg.voice().is_some() || msg.sticker().is_some() || msg.animation().is_some() {
+        (
+            Some(MediaKind::Document),
+            Some(d.file.id.0.clone()),
+            d.file_name.clone(),
+        )
+    } else if msg.video().is_some()
+        || msg.voice().is_some()
+        || msg.sticker().is_some()
+        || msg.animation().is_some()
+    {
         (Some(MediaKind::Other), None, None)
     } else {
         (None, None, None)
@@ -70,21 +93,30 @@ pub fn to_incoming(update_id: i64, msg: &Message) -> Option<Incoming> {
     if text.is_empty() && media.is_none() {
         return None;
     }
-    let quote = msg
-        .quote()
-        .map(|q| q.text.clone())
-        .or_else(|| msg.reply_to_message().and_then(|r| r.text().or(r.caption())).map(str::to_string));
+    let quote = msg.quote().map(|q| q.text.clone()).or_else(|| {
+        msg.reply_to_message()
+            .and_then(|r| r.text().or(r.caption()))
+            .map(str::to_string)
+    });
     Some(Incoming {
         update_id,
         chat: domain::ChatId(msg.chat.id.0),
-        chat_kind: if msg.chat.is_private() { ChatKind::Private } else { ChatKind::Group },
+        chat_kind: if msg.chat.is_private() {
+            ChatKind::Private
+        } else {
+            ChatKind::Group
+        },
         chat_username: msg.chat.username().map(str::to_string),
         chat_title: msg.chat.title().map(str::to_string),
         user: domain::UserId(from.id.0 as i64),
         user_name: from.full_name(),
         user_language: from.language_code.clone(),
         message: domain::MessageId(msg.id.0),
-        thread_id: if msg.is_topic_message { msg.thread_id.map(|t| t.0.0) } else { None },
+        thread_id: if msg.is_topic_message {
+            msg.thread_id.map(|t| t.0.0)
+        } else {
+            None
+        },
         date: msg.date.timestamp(),
         edit_date: msg.edit_date().map(|d| d.timestamp()),
         text,
@@ -108,7 +140,11 @@ pub async fn poll(bot: Bot, actor: Arc<Actor>, timeout_secs: u32, stop: Cancella
         AllowedUpdate::MyChatMember,
     ];
     while !stop.is_cancelled() {
-        let request = bot.get_updates().offset(offset).timeout(timeout_secs).allowed_updates(allowed);
+        let request = bot
+            .get_updates()
+            .offset(offset)
+            .timeout(timeout_secs)
+            .allowed_updates(allowed);
         let updates = tokio::select! {
             r = request => r,
             _ = stop.cancelled() => break,
@@ -137,7 +173,8 @@ pub async fn poll(bot: Bot, actor: Arc<Actor>, timeout_secs: u32, stop: Cancella
                     std::ops::ControlFlow::Break(Err(e)) => {
                         tracing::error!(update_id = id, attempt, error = %format!("{e:#}"), "handling an update failed");
                         failed = true;
-                        tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt + 1))).await;
+                        tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt + 1)))
+                            .await;
                     }
                 }
             }

@@ -88,7 +88,7 @@ pub fn detect_language(text: &str) -> Option<Language> {
     }
     // A Chinese sentence with "KYC" or "USDT" in it is still Chinese: one Han character weighs about as much as
     // a short Latin word.
-    if han * 4 >= latin || han >= 4 {
+    if han * 6 >= latin || han >= 4 {
         Some(Language::Zh)
     } else {
         Some(Language::En)
@@ -128,7 +128,10 @@ mod tests {
     #[test]
     fn detects_language() {
         assert_eq!(detect_language("kyc 要什么材料"), Some(Language::Zh));
-        assert_eq!(detect_language("where is the activity page"), Some(Language::En));
+        assert_eq!(
+            detect_language("where is the activity page"),
+            Some(Language::En)
+        );
         assert_eq!(detect_language("usdt trc20 还是 erc20"), Some(Language::Zh));
         assert_eq!(detect_language("👍 123"), None);
     }

@@ -9,9 +9,13 @@ use crate::helpers::{MODERATOR, spawn_app};
 
 const WAIT: Duration = Duration::from_secs(10);
 
-const SEED: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+const SEED: &str =
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 const SECRETS: [(&str, &str); 4] = [
-    ("我的助记词 abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about", "abandon abandon abandon"),
+    (
+        "我的助记词 abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+        "abandon abandon abandon",
+    ),
     ("验证码 384920 帮我登录一下", "384920"),
     ("my password: Hunter2024!zz", "hunter2024!zz"),
     ("身份证 11010519491231002X 能注册吗", "11010519491231002"),
@@ -20,21 +24,62 @@ const SECRETS: [(&str, &str); 4] = [
 #[tokio::test]
 async fn a_seed_phrase_is_deleted_with_notice_and_alert_and_stored_nowhere() {
     let t = spawn_app("").await;
-    t.fake.push_update(group_text(GROUP, &TgUser::zh(5), 50, &format!("帮我看看 {SEED}")));
-    let deletes = t.fake.wait_for_calls("deletemessages", 1, WAIT).await.unwrap();
+    t.fake.push_update(group_text(
+        GROUP,
+        &TgUser::zh(5),
+        50,
+        &format!("帮我看看 {SEED}"),
+    ));
+    let deletes = t
+        .fake
+        .wait_for_calls("deletemessages", 1, WAIT)
+        .await
+        .unwrap();
     assert_eq!(deletes[0].chat_id(), Some(GROUP));
     assert_eq!(deletes[0].message_ids(), vec![50]);
-    let calls = t.fake.wait_for(|c| c.iter().filter(|c| c.method == "sendmessage").count() >= 2, WAIT).await.unwrap();
-    let notice = calls.iter().find(|c| c.method == "sendmessage" && c.chat_id() == Some(GROUP)).expect("group notice");
-    assert!(notice.text().unwrap().contains("助记词"), "names the kind: {:?}", notice.text());
-    let alert = calls.iter().find(|c| c.method == "sendmessage" && c.chat_id() == Some(MODERATOR)).expect("alert");
+    let calls = t
+        .fake
+        .wait_for(
+            |c| c.iter().filter(|c| c.method == "sendmessage").count() >= 2,
+            WAIT,
+        )
+        .await
+        .unwrap();
+    let notice = calls
+        .iter()
+        .find(|c| c.method == "sendmessage" && c.chat_id() == Some(GROUP))
+        .expect("group notice");
+    assert!(
+        notice.text().unwrap().contains("助记词"),
+        "names the kind: {:?}",
+        notice.text()
+    );
+    let alert = calls
+        .iter()
+        .find(|c| c.method == "sendmessage" && c.chat_id() == Some(MODERATOR))
+        .expect("alert");
     assert!(alert.text().unwrap().contains("seed_phrase"));
-    let send_idx = calls.iter().position(|c| c.method == "sendmessage").unwrap();
-    let del_idx = calls.iter().position(|c| c.method == "deletemessages").unwrap();
-    assert!(del_idx < send_idx, "the deletion goes out before any message");
-    assert!(t.fake.find_text("abandon").is_empty(), "no secret in any Bot API call");
+    let send_idx = calls
+        .iter()
+        .position(|c| c.method == "sendmessage")
+        .unwrap();
+    let del_idx = calls
+        .iter()
+        .position(|c| c.method == "deletemessages")
+        .unwrap();
+    assert!(
+        del_idx < send_idx,
+        "the deletion goes out before any message"
+    );
+    assert!(
+        t.fake.find_text("abandon").is_empty(),
+        "no secret in any Bot API call"
+    );
     assert_eq!(t.store().incidents().await.unwrap()[0].0, "seed_phrase");
-    assert!(!t.db.sqlite_files_contain("abandon"), "no secret in the database files");
+    assert!(
+        !t.db.sqlite_files_contain("abandon"),
+        "no secret in the database files"
+    );
 }
 
 #[tokio::test]
@@ -46,20 +91,42 @@ async fn every_kind_is_kept_out_of_database_api_calls_and_trace_logs() {
         .with_writer(move || Writer(sink.clone()))
         .finish();
     // Global, so every task of the app (whatever thread runs it) logs into the buffer.
-    tracing::subscriber::set_global_default(subscriber).expect("only this test installs a subscriber");
+    tracing::subscriber::set_global_default(subscriber)
+        .expect("only this test installs a subscriber");
     let t = spawn_app("").await;
     for (i, (text, _)) in SECRETS.iter().enumerate() {
-        t.fake.push_update(group_text(GROUP, &TgUser::zh(10 + i as i64), 100 + i as i64, text));
+        t.fake.push_update(group_text(
+            GROUP,
+            &TgUser::zh(10 + i as i64),
+            100 + i as i64,
+            text,
+        ));
     }
-    t.fake.push_update(private_text(&TgUser::en(20), 200, "here is my private key 0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"));
+    t.fake.push_update(private_text(
+        &TgUser::en(20),
+        200,
+        "here is my private key 0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318",
+    ));
     t.fake
-        .wait_for(|c| c.iter().filter(|c| c.method == "deletemessages").flat_map(|c| c.message_ids()).count() >= 5, WAIT)
+        .wait_for(
+            |c| {
+                c.iter()
+                    .filter(|c| c.method == "deletemessages")
+                    .flat_map(|c| c.message_ids())
+                    .count()
+                    >= 5
+            },
+            WAIT,
+        )
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let logs = String::from_utf8_lossy(&logs.lock().unwrap()).to_lowercase();
     assert!(logs.contains("guard finding"), "trace logs were captured");
-    for (_, needle) in SECRETS.iter().chain(&[("", "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")]) {
+    for (_, needle) in SECRETS.iter().chain(&[(
+        "",
+        "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318",
+    )]) {
         assert!(t.fake.find_text(needle).is_empty(), "secret in an API call");
         assert!(!t.db.sqlite_files_contain(needle), "secret in the database");
         assert!(!logs.contains(needle), "secret in the logs");
@@ -80,45 +147,98 @@ impl std::io::Write for Writer {
 #[tokio::test]
 async fn private_secret_is_deleted_with_a_warning() {
     let t = spawn_app("").await;
-    t.fake.push_update(private_text(&TgUser::zh(30), 300, "验证码是 551234 你帮我操作"));
-    let d = t.fake.wait_for_calls("deletemessages", 1, WAIT).await.unwrap();
+    t.fake.push_update(private_text(
+        &TgUser::zh(30),
+        300,
+        "验证码是 551234 你帮我操作",
+    ));
+    let d = t
+        .fake
+        .wait_for_calls("deletemessages", 1, WAIT)
+        .await
+        .unwrap();
     assert_eq!(d[0].chat_id(), Some(30));
     let sent = t.fake.wait_for_calls("sendmessage", 1, WAIT).await.unwrap();
-    assert!(sent.iter().any(|c| c.chat_id() == Some(30) && c.text().unwrap().contains("不要把它发给任何人")));
+    assert!(
+        sent.iter()
+            .any(|c| c.chat_id() == Some(30) && c.text().unwrap().contains("不要把它发给任何人"))
+    );
 }
 
 #[tokio::test]
 async fn edits_and_captions_are_checked() {
     let t = spawn_app("").await;
-    t.fake.push_update(group_text(GROUP, &TgUser::en(40), 400, "hello"));
-    t.fake.push_update(edited(GROUP, &TgUser::en(40), 400, "my 2fa code is 839201"));
-    t.fake.push_update(group_photo(GROUP, &TgUser::en(41), 401, Some("my passport photo for kyc")));
-    t.fake.wait_for(|c| c.iter().filter(|c| c.method == "deletemessages").flat_map(|c| c.message_ids()).count() >= 2, WAIT).await.unwrap();
+    t.fake
+        .push_update(group_text(GROUP, &TgUser::en(40), 400, "hello"));
+    t.fake
+        .push_update(edited(GROUP, &TgUser::en(40), 400, "my 2fa code is 839201"));
+    t.fake.push_update(group_photo(
+        GROUP,
+        &TgUser::en(41),
+        401,
+        Some("my passport photo for kyc"),
+    ));
+    t.fake
+        .wait_for(
+            |c| {
+                c.iter()
+                    .filter(|c| c.method == "deletemessages")
+                    .flat_map(|c| c.message_ids())
+                    .count()
+                    >= 2
+            },
+            WAIT,
+        )
+        .await
+        .unwrap();
     let deleted = t.fake.deleted_in(GROUP);
-    assert!(deleted.contains(&400) && deleted.contains(&401), "{deleted:?}");
+    assert!(
+        deleted.contains(&400) && deleted.contains(&401),
+        "{deleted:?}"
+    );
 }
 
 #[tokio::test]
 async fn shadow_mode_only_alerts() {
     let t = spawn_app(&format!("[groups.\"{GROUP}\"]\nmode = \"shadow\"\n")).await;
-    t.fake.push_update(group_text(GROUP, &TgUser::zh(50), 500, "验证码 384920"));
+    t.fake
+        .push_update(group_text(GROUP, &TgUser::zh(50), 500, "验证码 384920"));
     let calls = t.fake.wait_for_calls("sendmessage", 1, WAIT).await.unwrap();
     assert_eq!(calls[0].chat_id(), Some(MODERATOR));
     assert!(calls[0].text().unwrap().contains("would have deleted"));
-    t.fake.expect_no_call("deletemessages", Duration::from_millis(500)).await.unwrap();
+    t.fake
+        .expect_no_call("deletemessages", Duration::from_millis(500))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn a_failed_delete_tells_moderators_which_right_is_missing() {
     let t = spawn_app("").await;
-    t.fake.fail_next("deletemessages", 1, Failure::BadRequest("Bad Request: not enough rights to delete a message".into()));
-    t.fake.push_update(group_text(GROUP, &TgUser::zh(60), 600, "验证码 384920"));
+    t.fake.fail_next(
+        "deletemessages",
+        1,
+        Failure::BadRequest("Bad Request: not enough rights to delete a message".into()),
+    );
+    t.fake
+        .push_update(group_text(GROUP, &TgUser::zh(60), 600, "验证码 384920"));
     let calls = t
         .fake
-        .wait_for(|c| c.iter().any(|c| c.method == "sendmessage" && c.text().is_some_and(|t| t.contains("could not delete"))), WAIT)
+        .wait_for(
+            |c| {
+                c.iter().any(|c| {
+                    c.method == "sendmessage"
+                        && c.text().is_some_and(|t| t.contains("could not delete"))
+                })
+            },
+            WAIT,
+        )
         .await
         .unwrap();
-    let alert = calls.iter().find(|c| c.text().is_some_and(|t| t.contains("could not delete"))).unwrap();
+    let alert = calls
+        .iter()
+        .find(|c| c.text().is_some_and(|t| t.contains("could not delete")))
+        .unwrap();
     assert_eq!(alert.chat_id(), Some(MODERATOR));
     assert!(alert.text().unwrap().contains("Delete messages"));
 }
@@ -127,17 +247,43 @@ async fn a_failed_delete_tells_moderators_which_right_is_missing() {
 async fn a_seed_phrase_split_over_messages_is_found_and_every_part_deleted() {
     let t = spawn_app("").await;
     let u = TgUser::en(70);
-    t.fake.push_update(group_text(GROUP, &u, 700, "abandon abandon abandon abandon abandon abandon"));
-    t.fake.push_update(group_text(GROUP, &u, 701, "abandon abandon abandon abandon abandon about"));
-    t.fake.wait_for(|c| c.iter().filter(|c| c.method == "deletemessages").flat_map(|c| c.message_ids()).count() >= 2, WAIT).await.unwrap();
+    t.fake.push_update(group_text(
+        GROUP,
+        &u,
+        700,
+        "abandon abandon abandon abandon abandon abandon",
+    ));
+    t.fake.push_update(group_text(
+        GROUP,
+        &u,
+        701,
+        "abandon abandon abandon abandon abandon about",
+    ));
+    t.fake
+        .wait_for(
+            |c| {
+                c.iter()
+                    .filter(|c| c.method == "deletemessages")
+                    .flat_map(|c| c.message_ids())
+                    .count()
+                    >= 2
+            },
+            WAIT,
+        )
+        .await
+        .unwrap();
     let deleted = t.fake.deleted_in(GROUP);
-    assert!(deleted.contains(&700) && deleted.contains(&701), "{deleted:?}");
+    assert!(
+        deleted.contains(&700) && deleted.contains(&701),
+        "{deleted:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn burst_of_a_thousand_messages_deletes_fast_in_few_calls() {
     let t = spawn_app("").await;
-    t.fake.set_rate_limits(Some(crate::fake_bot::RateLimits::default()));
+    t.fake
+        .set_rate_limits(Some(crate::fake_bot::RateLimits::default()));
     let mut secret_ids = Vec::new();
     for i in 0..1000i64 {
         let u = TgUser::en(10_000 + i);
@@ -153,14 +299,37 @@ async fn burst_of_a_thousand_messages_deletes_fast_in_few_calls() {
     }
     let pushed = std::time::Instant::now();
     t.fake
-        .wait_for(|c| c.iter().filter(|c| c.method == "deletemessages").flat_map(|c| c.message_ids()).count() >= 300, Duration::from_secs(30))
+        .wait_for(
+            |c| {
+                c.iter()
+                    .filter(|c| c.method == "deletemessages")
+                    .flat_map(|c| c.message_ids())
+                    .count()
+                    >= 300
+            },
+            Duration::from_secs(30),
+        )
         .await
         .unwrap();
     let calls = t.fake.calls_to("deletemessages");
     let last = calls.iter().map(|c| c.at).max().unwrap();
-    assert!(last.duration_since(pushed) < Duration::from_secs(2), "all deletes within 2 s: {:?}", last.duration_since(pushed));
-    assert!(calls.len() < 100, "batched: {} calls for 300 deletions", calls.len());
+    assert!(
+        last.duration_since(pushed) < Duration::from_secs(2),
+        "all deletes within 2 s: {:?}",
+        last.duration_since(pushed)
+    );
+    assert!(
+        calls.len() < 100,
+        "batched: {} calls for 300 deletions",
+        calls.len()
+    );
     let deleted = t.fake.deleted_in(GROUP);
     assert!(secret_ids.iter().all(|id| deleted.contains(id)));
-    assert!(t.fake.calls_to("sendmessage").iter().all(|c| c.error_code() != Some(429)), "group limit respected");
+    assert!(
+        t.fake
+            .calls_to("sendmessage")
+            .iter()
+            .all(|c| c.error_code() != Some(429)),
+        "group limit respected"
+    );
 }

@@ -258,8 +258,17 @@ pub fn test_config(db_url: &str, extra: &str) -> Config {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let example = std::fs::read_to_string(root.join("frontdesk.example.toml")).unwrap();
     let text = example
-        .replace("database_url = \"sqlite://frontdesk.db\"", &format!("database_url = {db_url:?}"))
-        .replace("replies_dir = \"replies\"", &format!("replies_dir = {:?}", root.join("replies").display().to_string()))
+        .replace(
+            "database_url = \"sqlite://frontdesk.db\"",
+            &format!("database_url = {db_url:?}"),
+        )
+        .replace(
+            "replies_dir = \"replies\"",
+            &format!(
+                "replies_dir = {:?}",
+                root.join("replies").display().to_string()
+            ),
+        )
         .replace("agents = []", &format!("agents = [{AGENT}]"))
         .replace("moderators = []", &format!("moderators = [{MODERATOR}]"));
     Config::parse(&format!("{text}\n{extra}"), "test.toml").unwrap()
@@ -273,7 +282,13 @@ pub async fn spawn_app(extra: &str) -> TestApp {
 /// Starts the app on a given database.
 pub async fn spawn_app_on(db: TestDb, extra: &str) -> TestApp {
     let fake = FakeBotApi::start().await;
-    let mut t = TestApp { fake, db, clock: Arc::new(TestClock::default()), app: None, config_extra: extra.to_string() };
+    let mut t = TestApp {
+        fake,
+        db,
+        clock: Arc::new(TestClock::default()),
+        app: None,
+        config_extra: extra.to_string(),
+    };
     t.start().await;
     t
 }

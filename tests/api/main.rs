@@ -3,11 +3,11 @@
 //! fresh database ([`helpers::TestDb`]). Incoming updates come from [`fixtures`] (JSON templates in
 //! `tests/fixtures/`).
 
+mod cases;
 mod fake_bot;
 mod fake_bot_selftest;
 mod fixtures;
+mod guard;
 mod helpers;
 mod outbox;
 mod tier_one;
-mod guard;
-mod cases;

@@ -10,41 +10,117 @@ const WAIT: Duration = Duration::from_secs(10);
 #[tokio::test]
 async fn zh_and_en_questions_get_the_standard_reply_in_their_language() {
     let t = spawn_app("").await;
-    t.fake.push_update(group_text(GROUP, &TgUser::zh(11), 100, "请问注册链接在哪里"));
-    t.fake.push_update(group_text(GROUP, &TgUser::en(12), 101, "where is the activity page?"));
+    t.fake.push_update(group_text(
+        GROUP,
+        &TgUser::zh(11),
+        100,
+        "请问注册链接在哪里",
+    ));
+    t.fake.push_update(group_text(
+        GROUP,
+        &TgUser::en(12),
+        101,
+        "where is the activity page?",
+    ));
     let calls = t.fake.wait_for_calls("sendmessage", 2, WAIT).await.unwrap();
-    let zh = calls.iter().find(|c| c.reply_to() == Some(100)).expect("reply to the zh question");
-    let en = calls.iter().find(|c| c.reply_to() == Some(101)).expect("reply to the en question");
+    let zh = calls
+        .iter()
+        .find(|c| c.reply_to() == Some(100))
+        .expect("reply to the zh question");
+    let en = calls
+        .iter()
+        .find(|c| c.reply_to() == Some(101))
+        .expect("reply to the en question");
     assert_eq!(zh.chat_id(), Some(GROUP));
-    assert!(zh.text().unwrap().contains("https://example.com/register?ref=abc"), "{:?}", zh.text());
-    assert!(zh.text().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "answer in Chinese");
-    assert!(en.text().unwrap().contains("https://example.com/activity"), "{:?}", en.text());
-    assert!(!en.text().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "answer in English");
+    assert!(
+        zh.text()
+            .unwrap()
+            .contains("https://example.com/register?ref=abc"),
+        "{:?}",
+        zh.text()
+    );
+    assert!(
+        zh.text()
+            .unwrap()
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "answer in Chinese"
+    );
+    assert!(
+        en.text().unwrap().contains("https://example.com/activity"),
+        "{:?}",
+        en.text()
+    );
+    assert!(
+        !en.text()
+            .unwrap()
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "answer in English"
+    );
     // Every answer is the same words every time: another group, another member, the same text.
-    t.fake.push_update(group_text(OTHER_GROUP, &TgUser::zh(13), 102, "注册链接在哪"));
+    t.fake.push_update(group_text(
+        OTHER_GROUP,
+        &TgUser::zh(13),
+        102,
+        "注册链接在哪",
+    ));
     let calls = t.fake.wait_for_calls("sendmessage", 3, WAIT).await.unwrap();
-    let again = calls.iter().find(|c| c.chat_id() == Some(OTHER_GROUP)).unwrap();
+    let again = calls
+        .iter()
+        .find(|c| c.chat_id() == Some(OTHER_GROUP))
+        .unwrap();
     assert_eq!(again.text(), zh.text());
 }
 
 #[tokio::test]
 async fn chatter_and_statements_get_nothing() {
     let t = spawn_app("").await;
-    for (i, text) in ["gm", "今天行情不错", "KYC 终于过了", "fees are crazy lol", "谢谢管理员"].iter().enumerate() {
-        t.fake.push_update(group_text(GROUP, &TgUser::zh(20 + i as i64), 200 + i as i64, text));
+    for (i, text) in [
+        "gm",
+        "今天行情不错",
+        "KYC 终于过了",
+        "fees are crazy lol",
+        "谢谢管理员",
+    ]
+    .iter()
+    .enumerate()
+    {
+        t.fake.push_update(group_text(
+            GROUP,
+            &TgUser::zh(20 + i as i64),
+            200 + i as i64,
+            text,
+        ));
     }
-    let last = t.fake.push_update(group_text(GROUP, &TgUser::en(30), 300, "which network should I use to withdraw usdt"));
+    let last = t.fake.push_update(group_text(
+        GROUP,
+        &TgUser::en(30),
+        300,
+        "which network should I use to withdraw usdt",
+    ));
     t.fake.wait_confirmed(last, WAIT).await.unwrap();
     let calls = t.fake.wait_for_calls("sendmessage", 1, WAIT).await.unwrap();
-    assert_eq!(calls.len(), 1, "only the real question is answered: {}", t.fake.dump());
+    assert_eq!(
+        calls.len(),
+        1,
+        "only the real question is answered: {}",
+        t.fake.dump()
+    );
     assert_eq!(calls[0].reply_to(), Some(300));
-    t.fake.expect_no_call("deletemessages", Duration::from_millis(300)).await.unwrap();
+    t.fake
+        .expect_no_call("deletemessages", Duration::from_millis(300))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn forum_topic_is_kept() {
     let t = spawn_app("").await;
-    t.fake.push_update(with_thread(group_text(GROUP, &TgUser::zh(40), 400, "手续费在哪里看"), 77));
+    t.fake.push_update(with_thread(
+        group_text(GROUP, &TgUser::zh(40), 400, "手续费在哪里看"),
+        77,
+    ));
     let calls = t.fake.wait_for_calls("sendmessage", 1, WAIT).await.unwrap();
     assert_eq!(calls[0].thread_id(), Some(77));
     assert_eq!(calls[0].reply_to(), Some(400));
@@ -53,28 +129,43 @@ async fn forum_topic_is_kept() {
 #[tokio::test]
 async fn repeat_within_cooldown_gets_a_pointer_then_full_answer_after() {
     let t = spawn_app("").await;
-    t.fake.push_update(group_text(GROUP, &TgUser::zh(50), 500, "kyc要什么材料"));
+    t.fake
+        .push_update(group_text(GROUP, &TgUser::zh(50), 500, "kyc要什么材料"));
     let first = t.fake.wait_for_calls("sendmessage", 1, WAIT).await.unwrap();
     let full = first[0].text().unwrap().to_string();
-    t.fake.push_update(group_text(GROUP, &TgUser::zh(51), 501, "KYC需要什么材料？"));
+    t.fake
+        .push_update(group_text(GROUP, &TgUser::zh(51), 501, "KYC需要什么材料？"));
     let calls = t.fake.wait_for_calls("sendmessage", 2, WAIT).await.unwrap();
     let pointer = calls[1].text().unwrap();
-    assert!(pointer.contains("https://t.me/c/1234567890/500"), "points at the earlier question: {pointer}");
+    assert!(
+        pointer.contains("https://t.me/c/1234567890/500"),
+        "points at the earlier question: {pointer}"
+    );
     assert!(pointer.len() < full.len());
     t.clock.advance(601);
-    t.fake.push_update(group_text(GROUP, &TgUser::zh(52), 502, "kyc 要准备啥材料"));
+    t.fake
+        .push_update(group_text(GROUP, &TgUser::zh(52), 502, "kyc 要准备啥材料"));
     let calls = t.fake.wait_for_calls("sendmessage", 3, WAIT).await.unwrap();
-    assert_eq!(calls[2].text().unwrap(), full, "after the cooldown the full answer again, word for word");
+    assert_eq!(
+        calls[2].text().unwrap(),
+        full,
+        "after the cooldown the full answer again, word for word"
+    );
 }
 
 #[tokio::test]
 async fn shadow_mode_sends_nothing_to_the_group_but_tells_moderators() {
     let t = spawn_app(&format!("[groups.\"{GROUP}\"]\nmode = \"shadow\"\n")).await;
-    t.fake.push_update(group_text(GROUP, &TgUser::zh(60), 600, "注册链接在哪里"));
+    t.fake
+        .push_update(group_text(GROUP, &TgUser::zh(60), 600, "注册链接在哪里"));
     let calls = t.fake.wait_for_calls("sendmessage", 1, WAIT).await.unwrap();
     assert_eq!(calls[0].chat_id(), Some(MODERATOR));
     assert!(calls[0].text().unwrap().contains("[shadow]"));
-    assert!(t.fake.calls_in(GROUP).is_empty(), "nothing sent to the group: {}", t.fake.dump());
+    assert!(
+        t.fake.calls_in(GROUP).is_empty(),
+        "nothing sent to the group: {}",
+        t.fake.dump()
+    );
 }
 
 #[tokio::test]
@@ -99,16 +190,46 @@ async fn duplicate_update_is_answered_once_even_across_restart() {
 async fn agents_are_not_answered_and_private_help_speaks_the_members_language() {
     let t = spawn_app("").await;
     let agent = TgUser::zh(AGENT);
-    let id = t.fake.push_update(group_text(GROUP, &agent, 800, "注册链接在哪里"));
+    let id = t
+        .fake
+        .push_update(group_text(GROUP, &agent, 800, "注册链接在哪里"));
     t.fake.wait_confirmed(id, WAIT).await.unwrap();
-    t.fake.push_update(private_text(&TgUser::en(81), 801, "/start"));
-    t.fake.push_update(private_text(&TgUser::zh(82), 802, "/help"));
+    t.fake
+        .push_update(private_text(&TgUser::en(81), 801, "/start"));
+    t.fake
+        .push_update(private_text(&TgUser::zh(82), 802, "/help"));
     let calls = t.fake.wait_for_calls("sendmessage", 2, WAIT).await.unwrap();
-    assert!(calls.iter().all(|c| c.chat_id() != Some(GROUP)), "agent not answered: {}", t.fake.dump());
-    let en = calls.iter().find(|c| c.chat_id() == Some(81)).unwrap().text().unwrap().to_string();
-    let zh = calls.iter().find(|c| c.chat_id() == Some(82)).unwrap().text().unwrap().to_string();
+    assert!(
+        calls.iter().all(|c| c.chat_id() != Some(GROUP)),
+        "agent not answered: {}",
+        t.fake.dump()
+    );
+    let en = calls
+        .iter()
+        .find(|c| c.chat_id() == Some(81))
+        .unwrap()
+        .text()
+        .unwrap()
+        .to_string();
+    let zh = calls
+        .iter()
+        .find(|c| c.chat_id() == Some(82))
+        .unwrap()
+        .text()
+        .unwrap()
+        .to_string();
     assert!(en.contains("support assistant"), "{en}");
     assert!(zh.contains("客服助手"), "{zh}");
-    let commands = t.fake.wait_for_calls("setmycommands", 1, WAIT).await.unwrap();
-    assert!(commands[0].param("commands").unwrap().to_string().contains("mycases"));
+    let commands = t
+        .fake
+        .wait_for_calls("setmycommands", 1, WAIT)
+        .await
+        .unwrap();
+    assert!(
+        commands[0]
+            .param("commands")
+            .unwrap()
+            .to_string()
+            .contains("mycases")
+    );
 }

@@ -15,9 +15,10 @@ import random
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORDLISTS = os.path.join(ROOT, "src", "guard", "wordlists")
-OUT = os.path.join(ROOT, "tests", "corpus", "guard.jsonl")
+# Overridable for experiments (another seed gives a fresh sample of the same distribution).
+OUT = os.environ.get("GUARD_CORPUS_OUT", os.path.join(ROOT, "tests", "corpus", "guard.jsonl"))
 
-rng = random.Random(20240603)
+rng = random.Random(int(os.environ.get("GUARD_CORPUS_SEED", "20240603")))
 
 LANGS = ["english", "chinese_simplified", "chinese_traditional", "japanese", "korean", "spanish", "french",
          "italian", "czech", "portuguese"]
@@ -362,6 +363,18 @@ for _ in range(4):
 for _ in range(3):
     ws = words_of("chinese_simplified", mnemonic_indices(12))
     secret("".join(ws), "seed_phrase")
+
+# Copied from a two-column grid (1 7 / 2 8 / …), dashes between words, inside a longer message.
+for _ in range(4):
+    ws = words_of("english", mnemonic_indices(12))
+    secret("\n".join(f"{i + 1}. {ws[i]}   {i + 7}. {ws[i + 6]}" for i in range(6)), "seed_phrase")
+for _ in range(3):
+    ws = words_of("english", mnemonic_indices(12))
+    secret("-".join(ws), "seed_phrase")
+for _ in range(4):
+    ws = words_of(rng.choice(["english", "spanish", "italian"]), mnemonic_indices(12))
+    secret("hi admin, wallet shows zero balance, I imported " + " ".join(ws) + " into the app, what happened?",
+           "seed_phrase")
 
 # Context saves a partial or mistyped phrase.
 for _ in range(5):
@@ -709,6 +722,24 @@ QUESTIONS = ["I didn't get my verification code", "didn't get the verification c
              "error code 10001 when I enter the code", "code 500 error on the website", "QR code 扫不出来",
              "zip code 10001", "region code 852", "country code +86"]
 for t in QUESTIONS:
+    chatter(t)
+
+MORE = ["the seed round will open again next month so just wait and stay calm",
+        "seed investors said the project will open again next month so just wait",
+        "seed phrase safety tips: never type them into any site, never photo them, keep paper copy",
+        "I lost my seed phrase, what should I do now, please help",
+        "our mnemonic guide: write each word clearly, check spelling twice, store offline safely",
+        "your code will expire in 5 minutes", "code 2024 is this year's event code",
+        "verification failed 3 times, uid 88776655", "谷歌验证器 绑定 失败 2次", "验证码 是 6 位数 对吧",
+        "订单 12345678 验证码", "promo code SUMMER2024", "passport expires 2031-05-20",
+        "my passport number is on the photo", "the 24 words are stored in my safe",
+        "I had to abandon the trade because the market was crazy", "pk vs seed? what is the difference",
+        "pwd: what does it mean", "password: forgot", "my password has 12 characters and 2 numbers",
+        "密码是 生日", "密码是我生日", "请输入6位数字密码", "2fa code required for withdrawal above 10000 usdt",
+        "sms verification 2 minutes ago", "OTP 10 minutes delay", "验证码 10086 发来的", "我收到了 95588 发的验证码",
+        "ID 88776655 的用户中奖了", "护照上传了三次都失败 工单 55443322", "a1234567 is my product sku",
+        "ticket a123456789"]
+for t in MORE:
     chatter(t)
 
 MISC = ["👍👍👍", "gm", "早上好", "ok thanks", "哈哈哈哈哈哈", "1", "123", "666", "888888", "???", "收到",
