@@ -15,98 +15,14 @@ const AFTER: usize = 60;
 const BEFORE: usize = 20;
 
 /// Units and words that make the number before them a quantity, not a code.
+#[rustfmt::skip]
 const UNITS: &[&str] = &[
-    "usdt",
-    "usdc",
-    "usd",
-    "u",
-    "btc",
-    "eth",
-    "trx",
-    "bnb",
-    "sol",
-    "ton",
-    "rmb",
-    "cny",
-    "hkd",
-    "元",
-    "块",
-    "美元",
-    "美金",
-    "刀",
-    "%",
-    "年",
-    "月",
-    "日",
-    "号",
-    "天",
-    "小时",
-    "分钟",
-    "分",
-    "秒",
-    "次",
-    "个",
-    "位",
-    "人",
-    "笔",
-    "张",
-    "条",
-    "单",
-    "倍",
-    "万",
-    "千",
-    "百",
-    "亿",
-    "k",
-    "w",
-    "m",
-    "x",
-    "min",
-    "mins",
-    "minute",
-    "minutes",
-    "sec",
-    "secs",
-    "second",
-    "seconds",
-    "hour",
-    "hours",
-    "hr",
-    "hrs",
-    "day",
-    "days",
-    "week",
-    "weeks",
-    "month",
-    "months",
-    "year",
-    "years",
-    "times",
-    "people",
-    "users",
-    "members",
-    "digits",
-    "digit",
-    "characters",
-    "chars",
-    "pcs",
-    "usd)",
-    "块钱",
-    "多",
-    "左右",
-    "楼",
-    "层",
-    "期",
-    "届",
-    "级",
-    "星",
-    "点",
-    "週",
-    "周",
-    "个月",
-    "errors",
-    "error",
-    "错误",
+    "usdt", "usdc", "usd", "u", "btc", "eth", "trx", "bnb", "sol", "ton", "rmb", "cny", "hkd", "元", "块", "美元", "美金",
+    "刀", "%", "年", "月", "日", "号", "天", "小时", "分钟", "分", "秒", "次", "个", "位", "人", "笔", "张", "条", "单", "倍", "万", "千",
+    "百", "亿", "k", "w", "m", "x", "min", "mins", "minute", "minutes", "sec", "secs", "second", "seconds", "hour",
+    "hours", "hr", "hrs", "day", "days", "week", "weeks", "month", "months", "year", "years", "times", "people",
+    "users", "members", "digits", "digit", "characters", "chars", "pcs", "usd)", "块钱", "多", "左右", "楼", "层", "期",
+    "届", "级", "星", "点", "週", "周", "个月", "errors", "error", "错误",
 ];
 
 /// Words after a number that make it a sender (`10086 发来的`), not a code.
@@ -158,11 +74,10 @@ fn year_like(b: &[u8]) -> bool {
     b.len() == 4 && (b.starts_with(b"19") || b.starts_with(b"20"))
 }
 
-/// A candidate number: `[start, end)` and its digit count; `spaced` when written one digit at a time.
+/// A candidate number `[start, end)`; `spaced` when written one digit at a time.
 struct Candidate {
     start: usize,
     end: usize,
-    digits: usize,
     spaced: bool,
 }
 
@@ -204,7 +119,6 @@ pub(crate) fn scan(text: &str, groups: &[Group], hits: &[Hit], out: &mut Vec<Fin
                 let c = Candidate {
                     start: chain[0].start,
                     end: chain[chain.len() - 1].end,
-                    digits: total,
                     spaced,
                 };
                 consider(text, b, hits, &c, chain[0].letter_left, out);
@@ -216,7 +130,6 @@ pub(crate) fn scan(text: &str, groups: &[Group], hits: &[Hit], out: &mut Vec<Fin
                 let c = Candidate {
                     start: g.start,
                     end: g.end,
-                    digits: g.digits,
                     spaced: false,
                 };
                 consider(text, b, hits, &c, g.letter_left, out);
@@ -233,7 +146,6 @@ fn consider(
     letter_left: bool,
     out: &mut Vec<Finding>,
 ) {
-    let _ = c.digits;
     if letter_left && !hits.iter().any(|h| h.cat == Cat::Code && h.end == c.start) {
         return;
     }
@@ -267,6 +179,26 @@ fn consider(
             confidence: Confidence::Validated,
         });
     }
+}
+
+/// Does `text` end by announcing a code ("验证码是", "my otp:", "the code is")? A number in the member's next
+/// message is then the code; after "验证码收不到" a number is more likely an answer to something else (a UID).
+pub(crate) fn announces_code(text: &str) -> bool {
+    let mut t = text.trim_end();
+    loop {
+        let before = t.len();
+        for c in [":", "：", "=", "是", "为", "is", "-", "→", "->"] {
+            if let Some(r) = t.strip_suffix(c) {
+                t = r.trim_end();
+            }
+        }
+        if t.len() == before {
+            break;
+        }
+    }
+    keywords::find(t)
+        .iter()
+        .any(|h| h.cat == Cat::Code && h.end == t.len())
 }
 
 #[cfg(test)]
@@ -303,6 +235,16 @@ mod tests {
         ] {
             assert!(found(s), "{s}");
         }
+    }
+
+    #[test]
+    fn announcing() {
+        assert!(announces_code("我的验证码是"));
+        assert!(announces_code("验证码："));
+        assert!(announces_code("my otp is"));
+        assert!(announces_code("the code is:"));
+        assert!(!announces_code("验证码收不到"));
+        assert!(!announces_code("code didn't arrive"));
     }
 
     #[test]

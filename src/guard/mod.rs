@@ -150,63 +150,19 @@ fn finish(out: &mut Vec<Finding>) {
 }
 
 /// Words that say a picture or file is an identity document.
+#[rustfmt::skip]
 const ID_DOCUMENT_WORDS: &[&str] = &[
-    "身份证",
-    "身分证",
-    "身份證",
-    "护照",
-    "護照",
-    "证件",
-    "證件",
-    "手持",
-    "驾照",
-    "驾驶证",
-    "駕照",
-    "通行证",
-    "居住证",
-    "回乡证",
-    "户口本",
-    "户口簿",
-    "居留证",
-    "id card",
-    "idcard",
-    "id photo",
-    "id front",
-    "id back",
-    "id scan",
-    "my id",
-    "identity card",
-    "national id",
-    "passport",
-    "selfie",
-    "driver license",
-    "driver licence",
-    "driver's license",
-    "drivers license",
-    "driving license",
-    "driving licence",
-    "residence permit",
-    "hkid",
-    "sfz",
-    "shenfenzheng",
-    "huzhao",
-    "kyc photo",
+    "身份证", "身分证", "身份證", "护照", "護照", "证件", "證件", "手持", "驾照", "驾驶证", "駕照", "通行证", "居住证", "回乡证", "户口本", "户口簿", "居留证",
+    "id card", "idcard", "id photo", "id front", "id back", "id scan", "my id", "identity card", "national id",
+    "passport", "selfie", "driver license", "driver licence", "driver's license", "drivers license",
+    "driving license", "driving licence", "residence permit", "hkid", "sfz", "shenfenzheng", "huzhao", "kyc photo",
     "kyc selfie",
 ];
 
 /// Words that say the picture is a screenshot of a page or an error, not the document itself.
+#[rustfmt::skip]
 const SCREENSHOT_WORDS: &[&str] = &[
-    "截图",
-    "截屏",
-    "screenshot",
-    "screen shot",
-    "error",
-    "报错",
-    "失败",
-    "failed",
-    "rejected",
-    "驳回",
-    "提示",
+    "截图", "截屏", "screenshot", "screen shot", "error", "报错", "失败", "failed", "rejected", "驳回", "提示",
 ];
 
 struct AttachWords {

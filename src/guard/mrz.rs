@@ -149,10 +149,9 @@ fn check_run(b: &[u8], runs: &[(usize, usize)], out: &mut Vec<Finding>) {
         36 if td2_line2(line) => push(out, "mrz_td2", s, e, Confidence::Validated),
         30 => {
             let prev = runs.len().checked_sub(2).map(|k| runs[k]);
-            if let Some((ps, pe)) =
+            if let Some((ps, _)) =
                 prev.filter(|&(ps, pe)| pe - ps == 30 && td1_pair(&b[ps..pe], line))
             {
-                let _ = pe;
                 push(out, "mrz_td1", ps, e, Confidence::Validated);
             } else if td1_line2(line) {
                 push(out, "mrz_td1", s, e, Confidence::Validated);

@@ -251,19 +251,25 @@ fn scan_together(member: &Member) -> Option<SplitHit> {
             continue;
         }
         let mut touched = Vec::new();
+        let mut first = usize::MAX;
         let mut new = false;
-        for (m, &off) in member.msgs.iter().zip(&offsets) {
+        for (k, (m, &off)) in member.msgs.iter().zip(&offsets).enumerate() {
             let (lo, hi) = (off, off + m.text.len());
             if f.span.start >= hi || f.span.end <= lo {
                 continue;
             }
             touched.push(m.id);
+            first = first.min(k);
             let part = f.span.start.max(lo) - off..f.span.end.min(hi) - off;
             let covered = m
                 .own
                 .iter()
                 .any(|(k, s)| *k == f.kind && s.start < part.end && part.start < s.end);
             new |= !covered;
+        }
+        // A bare number completes a code only right after a message that announced one ("我的验证码是").
+        if new && f.kind == SecretKind::VerificationCode && touched.len() == 1 {
+            new = first > 0 && super::codes::announces_code(&member.msgs[first - 1].text);
         }
         if new {
             ids.extend(touched);
@@ -314,6 +320,15 @@ mod tests {
         let hit = push(&mut w, 11, 5, "482913").expect("code after code word");
         assert_eq!(hit.message_ids, vec![11]);
         assert_eq!(hit.findings[0].kind, SecretKind::VerificationCode);
+    }
+
+    #[test]
+    fn a_number_after_a_complaint_is_not_a_code() {
+        let mut w = SplitWindow::default();
+        assert!(push(&mut w, 10, 0, "验证码收不到").is_none());
+        assert!(push(&mut w, 11, 5, "12345678").is_none());
+        assert!(push(&mut w, 12, 6, "verification code never arrives").is_none());
+        assert!(push(&mut w, 13, 7, "88776655").is_none());
     }
 
     #[test]
