@@ -46,8 +46,11 @@ fn starts_word(rest: &str, w: &str) -> bool {
                 .is_none_or(|c| !c.is_ascii_alphanumeric()))
 }
 
+/// Skips spaces and at most one line break ("密码：\nabc12345", or a value sent as the next message).
 fn skip_spaces(b: &[u8], mut p: usize) -> usize {
-    while p < b.len() && matches!(b[p], b' ' | b'\t') {
+    let mut newline = false;
+    while p < b.len() && (matches!(b[p], b' ' | b'\t') || (b[p] == b'\n' && !newline)) {
+        newline |= b[p] == b'\n';
         p += 1;
     }
     p

@@ -476,23 +476,22 @@ fn prose_like(toks: &[Tok], lang: usize, lists: &Lists) -> bool {
     }
 }
 
-/// A window of the run that passes the checksum: up to `lead` words dropped at the start, two at the end.
-fn checksum_window<'a>(
-    toks: &'a [Tok],
-    lang: usize,
-    lead: usize,
-    lists: &Lists,
-) -> Option<&'a [Tok]> {
+/// A window of the run that passes the checksum. Up to two words may be dropped at either end (a stray word, a
+/// context word); in English also any everyday words around the phrase ("… can you check this").
+fn checksum_window<'a>(toks: &'a [Tok], lang: usize, lists: &Lists) -> Option<&'a [Tok]> {
     // Spaced Chinese characters are not prose whatever their rank.
     let prose_lang = if lang == ZH { usize::MAX } else { lang };
     let m = toks.len();
+    let common = |t: &Tok| lang == EN && lists.en_common[t.idx[EN] as usize];
+    let lead = 2 + toks.iter().take_while(|t| common(t)).count();
+    let tail = 2 + toks.iter().rev().take_while(|t| common(t)).count();
     for start in 0..=lead.min(m) {
         for len in VALID {
             let end = start + len;
             if end > m {
                 break;
             }
-            if m - end > 2 {
+            if m - end > tail {
                 continue;
             }
             let w = &toks[start..end];
@@ -529,7 +528,7 @@ fn grade_run(run: &[Tok], lang: usize, hits: &[Hit], lists: &Lists, out: &mut Ve
     if m < 6 {
         return;
     }
-    if let Some(w) = checksum_window(&words, lang, 2, lists) {
+    if let Some(w) = checksum_window(&words, lang, lists) {
         push(out, "bip39_checksum", w, Confidence::Validated);
         return;
     }
@@ -763,6 +762,8 @@ mod tests {
             "hierro loción fiar delgado margen rencor pueblo tecla contar cabina ámbito gancho",
             "hierro locion fiar delgado margen rencor pueblo tecla contar cabina ambito gancho",
             "actif abusif gazelle imiter audace flairer aspect hormone directif commande déesse furieux",
+            // Everyday words around the phrase.
+            "please help legal winner thank year wave sausage worth useful legal winner thank yellow can you check this",
         ] {
             assert!(validated(s), "{s}");
         }

@@ -323,6 +323,15 @@ mod tests {
     }
 
     #[test]
+    fn password_then_value() {
+        let mut w = SplitWindow::default();
+        assert!(push(&mut w, 1, 0, "我的资金密码是").is_none());
+        let hit = push(&mut w, 2, 3, "abc12345").expect("password value in the next message");
+        assert_eq!(hit.message_ids, vec![1, 2]);
+        assert_eq!(hit.findings[0].kind, SecretKind::Password);
+    }
+
+    #[test]
     fn a_number_after_a_complaint_is_not_a_code() {
         let mut w = SplitWindow::default();
         assert!(push(&mut w, 10, 0, "验证码收不到").is_none());

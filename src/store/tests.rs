@@ -207,3 +207,101 @@ async fn incidents_and_members() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn cases_tokens_evidence_and_events() {
+    use super::cases::{self as db, NewCase};
+    each_backend(|s| async move {
+        let mut c = s.pool().acquire().await.unwrap();
+        let new = NewCase {
+            code: "C-7Q2K",
+            user_id: 5,
+            origin_chat_id: Some(-100),
+            origin_message_id: Some(9),
+            origin_link: Some("https://t.me/c/1/9"),
+            tier: 3,
+            intent: "account_frozen",
+            language: "zh",
+            status: "collecting",
+        };
+        let id = db::insert_case(&mut c, &new, 100).await.unwrap().unwrap();
+        assert_eq!(
+            db::insert_case(&mut c, &new, 100).await.unwrap(),
+            None,
+            "codes are unique"
+        );
+        db::insert_token(&mut c, "digest", id, 5, 200, 100)
+            .await
+            .unwrap();
+        assert_eq!(
+            db::find_token(&mut c, "digest").await.unwrap(),
+            Some((id, 5, 200))
+        );
+        assert_eq!(db::find_token(&mut c, "other").await.unwrap(), None);
+        assert_eq!(
+            db::open_case_for(&mut c, 5, "account_frozen")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            id
+        );
+        db::set_active_case(&mut c, 5, Some(id), 100).await.unwrap();
+        assert_eq!(
+            db::active_case(&mut c, 5).await.unwrap().unwrap().code,
+            "C-7Q2K"
+        );
+        db::insert_evidence(&mut c, id, "tx_hash", Some("evm"), "0xabc", Some(10), 101)
+            .await
+            .unwrap();
+        db::insert_event(&mut c, id, 5, "evidence_added", None, 101)
+            .await
+            .unwrap();
+        db::update_case(
+            &mut c,
+            id,
+            "resolved",
+            Some(1001),
+            Some(150),
+            Some("done"),
+            150,
+        )
+        .await
+        .unwrap();
+        let case = db::case_by_code(&mut c, "C-7Q2K").await.unwrap().unwrap();
+        assert_eq!(
+            (
+                case.status.as_str(),
+                case.assignee,
+                case.conclusion.as_deref()
+            ),
+            ("resolved", Some(1001), Some("done"))
+        );
+        assert!(
+            db::active_case(&mut c, 5).await.unwrap().is_none(),
+            "resolved cases take no evidence"
+        );
+        assert!(
+            db::open_case_for(&mut c, 5, "account_frozen")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(db::queue(&mut c).await.unwrap().is_empty());
+        assert_eq!(db::cases_of(&mut c, 5).await.unwrap().len(), 1);
+        let ev = db::evidence_of(&mut c, id).await.unwrap();
+        assert_eq!(
+            (
+                ev[0].kind.as_str(),
+                ev[0].detail.as_deref(),
+                ev[0].value.as_str()
+            ),
+            ("tx_hash", Some("evm"), "0xabc")
+        );
+        assert_eq!(
+            db::events_of(&mut c, id).await.unwrap()[0].kind,
+            "evidence_added"
+        );
+    })
+    .await;
+}
