@@ -93,21 +93,43 @@ impl Actor {
         }
     }
 
-    /// Handles one message or edit. Idempotent: a redelivered update is recognised and does nothing.
-    pub async fn handle_message(&self, inc: &Incoming) -> Result<(), ActError> {
-        let now = self.clock.now();
+    /// The fast lane: if the message holds a validated secret, hand its deletion to the sender at once, before
+    /// any database work. `handle_message` still records everything (and the row closes without a second call).
+    pub fn fast_path(&self, inc: &Incoming) {
+        if inc.chat_kind == ChatKind::Group && self.config.mode(inc.chat) == Mode::Shadow {
+            return;
+        }
         let normalized = text::normalize(&inc.text);
-        let mut findings = guard::scan_message(&inc.text, &normalized);
+        if self
+            .findings(inc, &normalized)
+            .iter()
+            .any(|f| f.confidence == Confidence::Validated)
+        {
+            self.outbox.delete_now(inc.chat.0, inc.message.0);
+        }
+    }
+
+    /// Every guard finding of a message: its text or caption, the quoted text, and what an attachment says.
+    fn findings(&self, inc: &Incoming, normalized: &str) -> Vec<Finding> {
+        let mut findings = guard::scan_message(&inc.text, normalized);
         if let Some(q) = &inc.quote {
             findings.extend(guard::scan_message(q, &text::normalize(q)));
         }
         if inc.media.is_some() {
             findings.extend(
-                guard::scan_attachment(&normalized, inc.file_name.as_deref(), inc.media)
+                guard::scan_attachment(normalized, inc.file_name.as_deref(), inc.media)
                     .into_iter()
                     .filter(|f| f.kind == SecretKind::IdDocument),
             );
         }
+        findings
+    }
+
+    /// Handles one message or edit. Idempotent: a redelivered update is recognised and does nothing.
+    pub async fn handle_message(&self, inc: &Incoming) -> Result<(), ActError> {
+        let now = self.clock.now();
+        let normalized = text::normalize(&inc.text);
+        let findings = self.findings(inc, &normalized);
         let fallback = inc
             .user_language
             .as_deref()

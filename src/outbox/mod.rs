@@ -8,6 +8,9 @@
 //! - Failures: 429 and transient errors are retried with backoff; a permanent refusal is recorded and never
 //!   retried. A failed deletion tells moderators which chat needs which right.
 //! - Durability: rows stay pending until answered, so a restart resends what was not confirmed.
+//! - Fast lane: a deletion is also handed over in memory ([`Outbox::delete_now`]) the moment the guard sees the
+//!   secret, before its row is even written, and sent at once. Its row then finds the ids already deleted and is
+//!   closed without a second call; after a crash the row sends again, which `deleteMessages` shrugs off.
 
 mod api;
 mod limits;
@@ -20,7 +23,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::sync::Notify;
+use std::sync::Mutex;
+
+use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -29,10 +34,26 @@ use crate::config::OutboxConfig;
 use crate::domain::Clock;
 use crate::store::{NewAction, OutboxRow, Priority, Store};
 
-/// Wakes the sender when new actions are recorded.
-#[derive(Clone, Debug, Default)]
+/// Fast-lane deletions: (chat, message).
+type UrgentRx = mpsc::UnboundedReceiver<(i64, i32)>;
+
+/// The handle the rest of the app uses to reach the sender.
+#[derive(Clone, Debug)]
 pub struct Outbox {
     notify: Arc<Notify>,
+    urgent: mpsc::UnboundedSender<(i64, i32)>,
+    urgent_rx: Arc<Mutex<Option<UrgentRx>>>,
+}
+
+impl Default for Outbox {
+    fn default() -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Outbox {
+            notify: Arc::default(),
+            urgent: tx,
+            urgent_rx: Arc::new(Mutex::new(Some(rx))),
+        }
+    }
 }
 
 impl Outbox {
@@ -43,6 +64,32 @@ impl Outbox {
     /// Tells the sender there is something new to send.
     pub fn wake(&self) {
         self.notify.notify_one();
+    }
+    /// Deletes a message right away, ahead of the database (the caller records the row as well).
+    pub fn delete_now(&self, chat: i64, message: i32) {
+        // A closed channel means the sender stopped; the recorded row still goes out after a restart.
+        let _ = self.urgent.send((chat, message));
+    }
+}
+
+/// Deletions the fast lane already made, so their rows close without a second call.
+#[derive(Clone, Default)]
+struct FastSent {
+    done: HashMap<(i64, i64), Instant>,
+}
+
+impl FastSent {
+    fn insert(&mut self, chat: i64, ids: &[i64], now: Instant) {
+        if self.done.len() > 50_000 {
+            self.done
+                .retain(|_, t| now.duration_since(*t) < Duration::from_secs(600));
+        }
+        for id in ids {
+            self.done.insert((chat, *id), now);
+        }
+    }
+    fn contains(&self, chat: i64, id: i64) -> bool {
+        self.done.contains_key(&(chat, id))
     }
 }
 
@@ -99,11 +146,27 @@ impl Sender {
         let mut tasks: JoinSet<Done> = JoinSet::new();
         let mut busy_rows: HashSet<i64> = HashSet::new();
         let mut busy_lanes: HashSet<(i64, bool)> = HashSet::new();
+        let urgent_rx = self
+            .outbox
+            .urgent_rx
+            .lock()
+            .expect("outbox lock")
+            .take()
+            .expect("one sender per outbox");
+        let fast_sent = Arc::new(Mutex::new(FastSent::default()));
+        // The fast lane runs as its own task so no database wait of this loop ever delays a deletion.
+        let lane = tokio::spawn(fast_lane(
+            self.api.clone(),
+            urgent_rx,
+            fast_sent.clone(),
+            stop.clone(),
+        ));
         loop {
             let mut wake_at = Instant::now() + Duration::from_secs(1);
             if !stop.is_cancelled() {
                 match self.store.due(self.clock.now(), 200).await {
                     Ok(rows) => {
+                        let rows = self.close_fast_sent(rows, &fast_sent).await;
                         let next = self.dispatch(rows, &mut tasks, &mut busy_rows, &mut busy_lanes);
                         if let Some(n) = next {
                             wake_at = wake_at.min(n);
@@ -113,6 +176,7 @@ impl Sender {
                 }
             }
             if stop.is_cancelled() && tasks.is_empty() {
+                let _ = lane.await;
                 return;
             }
             tokio::select! {
@@ -130,6 +194,33 @@ impl Sender {
                 _ = stop.cancelled(), if !stop.is_cancelled() => {}
             }
         }
+    }
+
+    /// Closes delete rows whose every id the fast lane already removed; returns the rows still to send.
+    async fn close_fast_sent(
+        &self,
+        rows: Vec<OutboxRow>,
+        fast: &Mutex<FastSent>,
+    ) -> Vec<OutboxRow> {
+        let fast = fast.lock().expect("fast lane lock").clone();
+        let mut keep = Vec::with_capacity(rows.len());
+        for r in rows {
+            let done = r.method == "deleteMessages"
+                && r.payload["message_ids"].as_array().is_some_and(|ids| {
+                    !ids.is_empty()
+                        && ids
+                            .iter()
+                            .all(|v| v.as_i64().is_some_and(|id| fast.contains(r.chat_id, id)))
+                });
+            if done {
+                if let Err(e) = self.store.mark_sent(r.id, self.clock.now(), None).await {
+                    tracing::error!(error = %e, row = r.id, "outbox: cannot record a sent action");
+                }
+            } else {
+                keep.push(r);
+            }
+        }
+        keep
     }
 
     /// Starts calls for due rows; returns when the next held-back row may go.
@@ -308,5 +399,79 @@ impl Sender {
             }
         }
         self.outbox.wake();
+    }
+}
+
+/// The fast lane: deletions handed over in memory go out at once, one `deleteMessages` call in flight per chat,
+/// ids that arrive meanwhile joining the next call. What it deletes is remembered so the recorded rows close
+/// without a second call; what fails is left to those rows (retries, moderator alerts).
+async fn fast_lane(
+    api: BotApi,
+    mut rx: mpsc::UnboundedReceiver<(i64, i32)>,
+    sent: Arc<Mutex<FastSent>>,
+    stop: CancellationToken,
+) {
+    let mut pending: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut busy: HashMap<i64, Instant> = HashMap::new();
+    let mut tasks: JoinSet<(i64, Vec<i64>, Result<Value, ApiError>)> = JoinSet::new();
+    loop {
+        let now = Instant::now();
+        let ready: Vec<i64> = pending
+            .keys()
+            .copied()
+            .filter(|c| busy.get(c).is_none_or(|t| *t <= now))
+            .collect();
+        for chat in ready {
+            let Some(mut ids) = pending.remove(&chat) else {
+                continue;
+            };
+            ids.sort_unstable();
+            ids.dedup();
+            if ids.len() > 100 {
+                pending.insert(chat, ids.split_off(100));
+            }
+            // Busy until answered: far in the future, reset when the call returns.
+            busy.insert(chat, now + Duration::from_secs(3600));
+            let api = api.clone();
+            tasks.spawn(async move {
+                let result = api
+                    .call(
+                        "deleteMessages",
+                        &json!({"chat_id": chat, "message_ids": ids}),
+                    )
+                    .await;
+                (chat, ids, result)
+            });
+        }
+        let next_free = busy
+            .values()
+            .copied()
+            .filter(|t| *t > now)
+            .min()
+            .unwrap_or(now + Duration::from_secs(1));
+        tokio::select! {
+            Some(item) = rx.recv() => {
+                pending.entry(item.0).or_default().push(item.1 as i64);
+                while let Ok((chat, id)) = rx.try_recv() {
+                    pending.entry(chat).or_default().push(id as i64);
+                }
+            }
+            Some(Ok((chat, ids, result))) = tasks.join_next() => {
+                busy.remove(&chat);
+                match result {
+                    Ok(_) => sent.lock().expect("fast lane lock").insert(chat, &ids, Instant::now()),
+                    Err(ApiError::RetryAfter(secs)) => {
+                        busy.insert(chat, Instant::now() + Duration::from_secs(secs));
+                        pending.entry(chat).or_default().extend(ids);
+                    }
+                    Err(e) => tracing::warn!(chat, error = %e, "outbox: fast deletion failed; the recorded rows will retry"),
+                }
+            }
+            _ = tokio::time::sleep_until(next_free), if !pending.is_empty() => {}
+            _ = stop.cancelled() => {
+                while tasks.join_next().await.is_some() {}
+                return;
+            }
+        }
     }
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use teloxide::types::{AllowedUpdate, ChatMemberKind, ChatMemberUpdated, Message, Update};
+use teloxide::types::{
+    AllowedUpdate, ChatMemberKind, ChatMemberUpdated, Message, Update, UpdateKind,
+};
 use tokio_util::sync::CancellationToken;
 
 use crate::act::Actor;
@@ -160,6 +162,16 @@ pub async fn poll(bot: Bot, actor: Arc<Actor>, timeout_secs: u32, stop: Cancella
                 continue;
             }
         };
+        // Fast lane first: every secret in the batch is on its way to deletion before any update is recorded.
+        for update in &updates {
+            let msg = match &update.kind {
+                UpdateKind::Message(m) | UpdateKind::EditedMessage(m) => m,
+                _ => continue,
+            };
+            if let Some(inc) = to_incoming(update.id.0 as i64, msg) {
+                actor.fast_path(&inc);
+            }
+        }
         for update in updates {
             let id = update.id.0 as i32;
             let deps = dptree::deps![update, actor.clone()];
