@@ -5,7 +5,6 @@
 //! the moment the `deleteMessages` request naming it arrived (loopback HTTP both ways, no real network).
 //! `cargo bench --bench delete_path` prints p50/p99/max and criterion's mean per secret.
 
-#[allow(dead_code)]
 #[path = "../tests/api/fake_bot.rs"]
 mod fake_bot;
 
