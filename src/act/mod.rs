@@ -135,18 +135,18 @@ impl Actor {
             .as_deref()
             .and_then(|l| Language::parse(&l[..l.len().min(2)]))
             .unwrap_or_else(|| self.config.language_for(inc.chat));
-        // A command ("/help") says nothing about its writer's language; their Telegram setting does.
-        let language = if inc.text.starts_with('/') {
-            fallback
-        } else {
-            text::detect_language(&normalized).unwrap_or(fallback)
-        };
         let validated: Vec<Finding> = findings
             .iter()
             .filter(|f| f.confidence == Confidence::Validated)
             .cloned()
             .collect();
-
+        // A command ("/help") or a pasted secret (English seed words) says nothing about its writer's language;
+        // their Telegram setting does.
+        let language = if inc.text.starts_with('/') || !validated.is_empty() {
+            fallback
+        } else {
+            text::detect_language(&normalized).unwrap_or(fallback)
+        };
         let mut plan = Plan::default();
         let mut split_ids: Vec<i32> = Vec::new();
         if !validated.is_empty() {

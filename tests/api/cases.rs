@@ -256,3 +256,113 @@ async fn a_member_can_open_a_case_directly_and_list_them() {
     t.fake.push_update(private_text(&member, 2, "/mycases"));
     assert!(private_reply(&t, 61, 2).await.contains("C-"));
 }
+
+#[tokio::test]
+async fn zh_tier_three_content_complaint_asks_moderators_to_review_material() {
+    let t = spawn_app("").await;
+    let reply = ask_in_group(&t, &TgUser::zh(71), 400, "群里之前说保本稳赚，结果亏了一半").await;
+    assert!(
+        reply.contains("私下处理") && !reply.contains("保本"),
+        "says little, repeats nothing: {reply}"
+    );
+    let alerts = t
+        .fake
+        .wait_for(
+            |c| {
+                c.iter()
+                    .any(|c| c.method == "sendmessage" && c.chat_id() == Some(MODERATOR))
+            },
+            WAIT,
+        )
+        .await
+        .unwrap();
+    let alert = alerts
+        .iter()
+        .find(|c| c.chat_id() == Some(MODERATOR))
+        .unwrap()
+        .text()
+        .unwrap()
+        .to_string();
+    assert!(
+        alert.contains("content_complaint") && alert.contains("review the original material"),
+        "{alert}"
+    );
+}
+
+#[tokio::test]
+async fn a_resolved_case_can_be_reopened_within_the_window_only() {
+    let t = spawn_app("").await;
+    let member = TgUser::en(81);
+    let agent = TgUser::en(AGENT);
+    t.fake
+        .push_update(private_text(&member, 1, "/new my order is stuck"));
+    let greeting = private_reply(&t, 81, 1).await;
+    let code: String = greeting[greeting.find("C-").unwrap()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    for (i, cmd) in [
+        format!("/claim {code}"),
+        format!("/resolve {code} refunded"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        t.fake.push_update(private_text(&agent, 10 + i as i64, cmd));
+        private_reply(&t, AGENT, i + 1).await;
+    }
+    assert!(private_reply(&t, 81, 2).await.contains("refunded"));
+    t.fake
+        .push_update(private_text(&member, 2, &format!("/reopen {code}")));
+    assert!(private_reply(&t, 81, 3).await.contains("reopened"));
+    t.fake
+        .push_update(private_text(&agent, 20, &format!("/claim {code}")));
+    private_reply(&t, AGENT, 3).await;
+    t.fake.push_update(private_text(
+        &agent,
+        21,
+        &format!("/resolve {code} done again"),
+    ));
+    private_reply(&t, AGENT, 4).await;
+    private_reply(&t, 81, 4).await;
+    t.clock.advance(15 * 86_400);
+    t.fake
+        .push_update(private_text(&member, 3, &format!("/reopen {code}")));
+    let late = private_reply(&t, 81, 5).await;
+    assert!(!late.contains("is reopened"), "window closed: {late}");
+}
+
+/// The same journey on PostgreSQL (when `FRONTDESK_TEST_POSTGRES_URL` is set): answer, handoff, evidence, restart.
+#[tokio::test]
+async fn the_journey_runs_on_postgres_too() {
+    let Some(db) = crate::helpers::TestDb::postgres().await else {
+        eprintln!("FRONTDESK_TEST_POSTGRES_URL not set: skipped");
+        return;
+    };
+    let mut t = crate::helpers::spawn_app_on(db, "").await;
+    t.fake.push_update(group_text(
+        GROUP,
+        &TgUser::en(91),
+        50,
+        "which network for usdt withdraw?",
+    ));
+    t.fake.wait_for_calls("sendmessage", 1, WAIT).await.unwrap();
+    let member = TgUser::en(92);
+    let reply = ask_in_group(&t, &member, 51, "my deposit has not arrived after 3 hours").await;
+    t.fake.push_update(private_text(
+        &member,
+        1,
+        &format!("/start {}", start_token(&reply)),
+    ));
+    assert!(private_reply(&t, 92, 1).await.contains("C-"));
+    t.fake.push_update(private_text(
+        &member,
+        2,
+        "tx 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
+    ));
+    private_reply(&t, 92, 2).await;
+    t.restart().await;
+    assert_eq!(t.store().count("cases").await.unwrap(), 1);
+    assert!(t.store().count("evidence").await.unwrap() >= 1);
+    assert_eq!(t.store().backend(), frontdesk::store::Backend::Postgres);
+}

@@ -333,3 +333,67 @@ async fn burst_of_a_thousand_messages_deletes_fast_in_few_calls() {
         "group limit respected"
     );
 }
+
+#[tokio::test]
+async fn a_reply_quoting_a_secret_is_deleted_too() {
+    let t = spawn_app("").await;
+    let original = group_text(GROUP, &TgUser::en(80), 800, "hello there");
+    let reply = crate::fixtures::with_reply_to(
+        group_text(GROUP, &TgUser::en(81), 801, "lol look at this"),
+        &group_text(GROUP, &TgUser::en(80), 799, "my password: Hunter2024!zz"),
+    );
+    t.fake.push_update(original);
+    t.fake.push_update(reply);
+    t.fake
+        .wait_for_calls("deletemessages", 1, WAIT)
+        .await
+        .unwrap();
+    let deleted = t.fake.deleted_in(GROUP);
+    assert!(
+        deleted.contains(&801) && !deleted.contains(&800),
+        "{deleted:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_notice_speaks_the_members_language_and_cleans_itself_up() {
+    let t = crate::helpers::spawn_app_with(crate::helpers::TestDb::sqlite(), "", |c| {
+        c.guard.notice_ttl_secs = 1
+    })
+    .await;
+    // English seed words from a Chinese-speaking member: the notice follows the member, not the words.
+    t.fake
+        .push_update(group_text(GROUP, &TgUser::zh(90), 900, SEED));
+    let calls = t
+        .fake
+        .wait_for(
+            |c| {
+                c.iter()
+                    .any(|c| c.method == "sendmessage" && c.chat_id() == Some(GROUP))
+            },
+            WAIT,
+        )
+        .await
+        .unwrap();
+    let notice = calls
+        .iter()
+        .find(|c| c.method == "sendmessage" && c.chat_id() == Some(GROUP))
+        .unwrap();
+    assert!(
+        notice.text().unwrap().contains("助记词"),
+        "{:?}",
+        notice.text()
+    );
+    let notice_id = notice.result().unwrap()["message_id"].as_i64().unwrap();
+    t.clock.advance(2);
+    t.fake
+        .wait_for(
+            |c| {
+                c.iter()
+                    .any(|c| c.method == "deletemessages" && c.message_ids().contains(&notice_id))
+            },
+            WAIT,
+        )
+        .await
+        .unwrap();
+}

@@ -251,6 +251,7 @@ pub struct TestApp {
     pub clock: Arc<TestClock>,
     pub app: Option<RunningApp>,
     config_extra: String,
+    tweak: fn(&mut Config),
 }
 
 /// The example config with the test's database, ids and extra TOML appended.
@@ -281,6 +282,11 @@ pub async fn spawn_app(extra: &str) -> TestApp {
 
 /// Starts the app on a given database.
 pub async fn spawn_app_on(db: TestDb, extra: &str) -> TestApp {
+    spawn_app_with(db, extra, |_| {}).await
+}
+
+/// Starts the app with a config adjusted in code (for keys the example file already sets).
+pub async fn spawn_app_with(db: TestDb, extra: &str, tweak: fn(&mut Config)) -> TestApp {
     let fake = FakeBotApi::start().await;
     let mut t = TestApp {
         fake,
@@ -288,6 +294,7 @@ pub async fn spawn_app_on(db: TestDb, extra: &str) -> TestApp {
         clock: Arc::new(TestClock::default()),
         app: None,
         config_extra: extra.to_string(),
+        tweak,
     };
     t.start().await;
     t
@@ -295,8 +302,10 @@ pub async fn spawn_app_on(db: TestDb, extra: &str) -> TestApp {
 
 impl TestApp {
     async fn start(&mut self) {
+        let mut config = test_config(self.db.url(), &self.config_extra);
+        (self.tweak)(&mut config);
         let options = AppOptions {
-            config: test_config(self.db.url(), &self.config_extra),
+            config,
             token: "123456:TEST-TOKEN".into(),
             api_url: Some(self.fake.url()),
             clock: self.clock.clone(),
