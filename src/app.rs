@@ -50,9 +50,16 @@ pub struct RunningApp {
     pub store: Store,
     /// The actor (tests may drive it directly).
     pub actor: Arc<Actor>,
+    config: Arc<Config>,
 }
 
 impl RunningApp {
+    /// Reloads the reply library from disk (what SIGHUP does). A library that fails `check` is refused with
+    /// its problems, and the working one stays in use.
+    pub fn reload_library(&self) -> Result<(), crate::library::LibraryError> {
+        reload(&self.actor, &self.config)
+    }
+
     /// Stops polling, lets calls in flight finish and be recorded, closes the database.
     pub async fn shutdown(self) {
         self.stop.cancel();
@@ -120,6 +127,12 @@ pub async fn start(opts: AppOptions) -> Result<RunningApp, StartError> {
         clock,
         stop.clone(),
     )));
+    #[cfg(unix)]
+    tasks.push(tokio::spawn(reload_on_sighup(
+        actor.clone(),
+        config.clone(),
+        stop.clone(),
+    )));
     outbox.wake();
     tracing::info!(bot = %username, "running");
     Ok(RunningApp {
@@ -127,6 +140,7 @@ pub async fn start(opts: AppOptions) -> Result<RunningApp, StartError> {
         tasks,
         store,
         actor,
+        config,
     })
 }
 
@@ -184,6 +198,35 @@ async fn purge_daily(
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(86_400)) => {}
+            _ = stop.cancelled() => return,
+        }
+    }
+}
+
+fn reload(actor: &Actor, config: &Config) -> Result<(), crate::library::LibraryError> {
+    match load_library(config) {
+        Ok(library) => {
+            tracing::info!(entries = library.entries().len(), "reply library reloaded");
+            actor.replace_library(library);
+            Ok(())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "reply library NOT reloaded; the previous one stays in use");
+            Err(e)
+        }
+    }
+}
+
+/// `kill -HUP` reloads the reply library without a restart.
+#[cfg(unix)]
+async fn reload_on_sighup(actor: Arc<Actor>, config: Arc<Config>, stop: CancellationToken) {
+    let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
+        tracing::warn!("cannot listen for SIGHUP; library reload needs a restart");
+        return;
+    };
+    loop {
+        tokio::select! {
+            Some(()) = hup.recv() => { let _ = reload(&actor, &config); }
             _ = stop.cancelled() => return,
         }
     }

@@ -12,6 +12,7 @@ use crate::cases::{
 use crate::classify;
 use crate::config::Mode;
 use crate::domain::{Incoming, Language, MediaKind, Tier, UserId};
+use crate::library::render_links;
 use crate::store::cases::{self as db, CaseRow, NewCase};
 use crate::store::records::{self, Outcome};
 use crate::store::{NewAction, Priority};
@@ -27,14 +28,13 @@ impl Actor {
         &self,
         tx: &mut AnyConnection,
         inc: &Incoming,
-        entry: usize,
+        intent: String,
         tier: Tier,
         lang: Language,
         shadow: bool,
         now: i64,
         plan: &mut Plan,
     ) -> Result<(), ActError> {
-        let intent = self.library.entry(entry).id.clone();
         plan.question = Some((
             Some(intent.clone()),
             Some(tier.number()),
@@ -239,14 +239,15 @@ impl Actor {
             return Ok(());
         }
         // No open case: treat it like a group message.
-        let reply = match classify::best_entry(&self.library, normalized) {
-            Some(i) if self.library.entry(i).tier == Tier::One => {
-                let e = self.library.entry(i);
+        let lib = self.library();
+        let reply = match classify::best_entry(&lib, normalized) {
+            Some(i) if lib.entry(i).tier == Tier::One => {
+                let e = lib.entry(i);
                 plan.question = Some((Some(e.id.clone()), Some(1), Outcome::Answered));
-                Reply::text(self.library.render(e, lang, &self.config.links))
+                Reply::text(lib.render(e, lang, &self.config.links))
             }
             Some(i) => {
-                let e = self.library.entry(i);
+                let e = lib.entry(i);
                 let tier = e.tier;
                 plan.question = Some((Some(e.id.clone()), Some(tier.number()), Outcome::Handoff));
                 let case = match db::open_case_for(tx, user, &e.id).await? {
@@ -328,9 +329,10 @@ impl Actor {
             "new" => {
                 records::member_started(tx, user, lang.code(), now).await?;
                 let normalized = crate::text::normalize(args);
-                let (intent, tier) = match classify::best_entry(&self.library, &normalized) {
-                    Some(i) if self.library.entry(i).tier != Tier::One => {
-                        (self.library.entry(i).id.clone(), self.library.entry(i).tier)
+                let lib = self.library();
+                let (intent, tier) = match classify::best_entry(&lib, &normalized) {
+                    Some(i) if lib.entry(i).tier != Tier::One => {
+                        (lib.entry(i).id.clone(), lib.entry(i).tier)
                     }
                     _ => (GENERAL_INTENT.to_string(), Tier::Two),
                 };
@@ -452,9 +454,9 @@ impl Actor {
         lang: Language,
     ) -> Result<Reply, ActError> {
         let guidance = self
-            .library
+            .library()
             .get(&case.intent)
-            .map(|e| self.library.render(e, lang, &self.config.links))
+            .map(|e| render_links(&e.lang(lang).answer.text, &self.config.links))
             .unwrap_or_default();
         let (have, missing) = self.progress(tx, case).await?;
         let ticket = self.config.links.get("ticket").cloned();
@@ -495,7 +497,7 @@ impl Actor {
 
     fn checklist(&self, case: &CaseRow) -> Vec<EvidenceKind> {
         let names: Vec<String> = self
-            .library
+            .library()
             .get(&case.intent)
             .map(|e| e.evidence.clone())
             .unwrap_or_else(|| vec!["description".into(), "time".into(), "screenshot".into()]);

@@ -8,7 +8,7 @@ mod casework;
 mod rights;
 pub mod texts;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde_json::{Value, json};
 use sqlx::AnyConnection;
@@ -42,7 +42,7 @@ pub struct Actor {
     /// Configuration.
     pub config: Arc<Config>,
     /// Reply library.
-    pub library: Arc<Library>,
+    library: RwLock<Arc<Library>>,
     /// Wakes the sender.
     pub outbox: Outbox,
     /// Time.
@@ -84,13 +84,23 @@ impl Actor {
         Actor {
             store,
             config,
-            library,
+            library: RwLock::new(library),
             outbox,
             clock,
             bot_username,
             split: Mutex::new(split),
             patterns,
         }
+    }
+
+    /// The reply library in use (a snapshot: a reload never changes it under a message being handled).
+    pub fn library(&self) -> Arc<Library> {
+        self.library.read().expect("library lock").clone()
+    }
+
+    /// Swaps in a new library. Callers load and `check` it first: a broken library never replaces a working one.
+    pub fn replace_library(&self, library: Library) {
+        *self.library.write().expect("library lock") = Arc::new(library);
     }
 
     /// The fast lane: if the message holds a validated secret, hand its deletion to the sender at once, before
@@ -412,9 +422,10 @@ impl Actor {
             return Ok(());
         }
         let shadow = self.config.mode(inc.chat) == Mode::Shadow;
-        let entry_index = classify::best_entry(&self.library, normalized);
+        let lib = self.library();
+        let entry_index = classify::best_entry(&lib, normalized);
         let action = match entry_index {
-            Some(i) => match self.library.entry(i).tier {
+            Some(i) => match lib.entry(i).tier {
                 crate::domain::Tier::One => Action::Answer(i),
                 t => Action::Handoff(i, t),
             },
@@ -428,7 +439,7 @@ impl Actor {
         );
         match action {
             Action::Answer(i) => {
-                let entry = self.library.entry(i);
+                let entry = lib.entry(i);
                 let since = now - self.config.cooldown_secs;
                 let earlier = records::last_answer(tx, inc.chat.0, &entry.id, since).await?;
                 let (text, outcome) = match earlier {
@@ -437,8 +448,7 @@ impl Actor {
                         Outcome::Pointer,
                     ),
                     None => (
-                        self.library
-                            .render(entry, lang, &self.config.links_for(inc.chat)),
+                        lib.render(entry, lang, &self.config.links_for(inc.chat)),
                         Outcome::Answered,
                     ),
                 };
@@ -465,8 +475,17 @@ impl Actor {
                 }
             }
             Action::Handoff(i, tier) => {
-                self.plan_handoff(tx, inc, i, tier, lang, shadow, now, plan)
-                    .await?;
+                self.plan_handoff(
+                    tx,
+                    inc,
+                    lib.entry(i).id.clone(),
+                    tier,
+                    lang,
+                    shadow,
+                    now,
+                    plan,
+                )
+                .await?;
             }
             Action::Delete | Action::Ignore => {
                 if classify::is_question(normalized) {

@@ -357,9 +357,11 @@ async fn a_reply_quoting_a_secret_is_deleted_too() {
 
 #[tokio::test]
 async fn the_notice_speaks_the_members_language_and_cleans_itself_up() {
-    let t = crate::helpers::spawn_app_with(crate::helpers::TestDb::sqlite(), "", |c| {
-        c.guard.notice_ttl_secs = 1
-    })
+    let t = crate::helpers::spawn_app_with(
+        crate::helpers::TestDb::sqlite(),
+        "",
+        std::sync::Arc::new(|c| c.guard.notice_ttl_secs = 1),
+    )
     .await;
     // English seed words from a Chinese-speaking member: the notice follows the member, not the words.
     t.fake
@@ -396,4 +398,42 @@ async fn the_notice_speaks_the_members_language_and_cleans_itself_up() {
         )
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn moderators_hear_when_the_bot_lacks_the_delete_right() {
+    let t = spawn_app("").await;
+    let owner = TgUser::en(95);
+    t.fake.push_update(crate::fixtures::my_chat_member(
+        GROUP, &owner, "left", "member", false,
+    ));
+    t.fake.push_update(crate::fixtures::my_chat_member(
+        crate::fixtures::OTHER_GROUP,
+        &owner,
+        "member",
+        "administrator",
+        true,
+    ));
+    let id = t.fake.push_update(crate::fixtures::my_chat_member(
+        GROUP,
+        &owner,
+        "member",
+        "administrator",
+        false,
+    ));
+    t.fake.wait_confirmed(id, WAIT).await.unwrap();
+    let calls = t.fake.wait_for_calls("sendmessage", 2, WAIT).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let alerts = t.fake.sent_texts(MODERATOR);
+    assert_eq!(
+        alerts.len(),
+        2,
+        "not-admin and admin-without-delete, nothing for the good group: {alerts:?}"
+    );
+    assert!(
+        alerts
+            .iter()
+            .all(|a| a.contains("Delete messages") && a.contains("-1001234567890"))
+    );
+    drop(calls);
 }

@@ -251,8 +251,11 @@ pub struct TestApp {
     pub clock: Arc<TestClock>,
     pub app: Option<RunningApp>,
     config_extra: String,
-    tweak: fn(&mut Config),
+    tweak: Tweak,
 }
+
+/// Adjusts a test's config in code.
+pub type Tweak = Arc<dyn Fn(&mut Config) + Send + Sync>;
 
 /// The example config with the test's database, ids and extra TOML appended.
 pub fn test_config(db_url: &str, extra: &str) -> Config {
@@ -282,11 +285,11 @@ pub async fn spawn_app(extra: &str) -> TestApp {
 
 /// Starts the app on a given database.
 pub async fn spawn_app_on(db: TestDb, extra: &str) -> TestApp {
-    spawn_app_with(db, extra, |_| {}).await
+    spawn_app_with(db, extra, Arc::new(|_| {})).await
 }
 
 /// Starts the app with a config adjusted in code (for keys the example file already sets).
-pub async fn spawn_app_with(db: TestDb, extra: &str, tweak: fn(&mut Config)) -> TestApp {
+pub async fn spawn_app_with(db: TestDb, extra: &str, tweak: Tweak) -> TestApp {
     let fake = FakeBotApi::start().await;
     let mut t = TestApp {
         fake,

@@ -233,3 +233,68 @@ async fn agents_are_not_answered_and_private_help_speaks_the_members_language() 
             .contains("mycases")
     );
 }
+
+#[tokio::test]
+async fn a_broken_reply_file_never_replaces_the_working_library() {
+    let replies = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("replies");
+    for f in std::fs::read_dir(&root).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, replies.path().join(f.file_name().unwrap())).unwrap();
+    }
+    let dir = replies.path().to_path_buf();
+    let replies_dir = dir.clone();
+    let t = crate::helpers::spawn_app_with(
+        crate::helpers::TestDb::sqlite(),
+        "",
+        std::sync::Arc::new(move |c| c.replies_dir = replies_dir.clone()),
+    )
+    .await;
+    let fees = dir.join("fees.toml");
+    let good = std::fs::read_to_string(&fees).unwrap();
+    std::fs::write(&fees, good.replace("patterns = [", "patterns = [\"(\", ")).unwrap();
+    let err = t
+        .app
+        .as_ref()
+        .unwrap()
+        .reload_library()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("fees.toml") && err.contains("does not compile"),
+        "{err}"
+    );
+    t.fake.push_update(group_text(
+        GROUP,
+        &TgUser::en(90),
+        900,
+        "where can i see the fees?",
+    ));
+    let calls = t.fake.wait_for_calls("sendmessage", 1, WAIT).await.unwrap();
+    assert!(
+        calls[0]
+            .text()
+            .unwrap()
+            .contains("https://example.com/fees"),
+        "old library still answers"
+    );
+    std::fs::write(
+        &fees,
+        good.replace("{links.fees}", "{links.fees} (updated)"),
+    )
+    .unwrap();
+    t.app.as_ref().unwrap().reload_library().unwrap();
+    t.clock.advance(700);
+    t.fake.push_update(group_text(
+        GROUP,
+        &TgUser::en(91),
+        901,
+        "where can i see the fees?",
+    ));
+    let calls = t.fake.wait_for_calls("sendmessage", 2, WAIT).await.unwrap();
+    assert!(
+        calls[1].text().unwrap().contains("(updated)"),
+        "{:?}",
+        calls[1].text()
+    );
+}
