@@ -69,6 +69,39 @@ pub fn is_question(normalized: &str) -> bool {
         || en.is_match(normalized)
         || EN_START.is_match(normalized)
         || a_not_a(normalized)
+        || a_or_b(normalized)
+}
+
+/// Characters that, right after 还是, make it "still" rather than "or": 还是没到, 还是不行, 还是挺快.
+const STILL: &str = "没不很挺也都要会在是得觉有算一太好蛮那这能可";
+
+/// Chinese "A还是B" choice questions: 提现用trc20还是bep20, 是实时的还是隔天. 还是 meaning "still"
+/// (还是没到账, 还是觉得) or opening the message is not a choice.
+fn a_or_b(text: &str) -> bool {
+    text.match_indices("还是").any(|(i, m)| {
+        let before = text[..i].trim_end();
+        let after = text[i + m.len()..].trim_start();
+        match (before.chars().last(), after.chars().next()) {
+            (Some(b), Some(a)) => {
+                !matches!(
+                    b,
+                    ',' | '，'
+                        | '。'
+                        | '!'
+                        | '！'
+                        | '~'
+                        | '我'
+                        | '你'
+                        | '他'
+                        | '她'
+                        | '都'
+                        | '但'
+                        | '可'
+                ) && !STILL.contains(a)
+            }
+            _ => false,
+        }
+    })
 }
 
 /// Chinese "A不A" questions: 贵不贵, 高不高, 能不能.
@@ -92,6 +125,8 @@ mod tests {
             "how to register",
             "wen rewards",
             "which network pls",
+            "提现用trc20还是bep20",
+            "返佣是每天结算还是每周",
         ] {
             assert!(is_question(q), "{q}");
         }
@@ -105,6 +140,10 @@ mod tests {
             "谢谢大家",
             "gm",
             "rewards received, thanks",
+            "还是没到账",
+            "等了一天还是没到",
+            "我还是觉得trc20好用",
+            "提币还是挺快的",
         ] {
             assert!(!is_question(s), "{s}");
         }

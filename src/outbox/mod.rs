@@ -111,7 +111,8 @@ pub struct Sender {
     api: BotApi,
     clock: Arc<dyn Clock>,
     outbox: Outbox,
-    limits: Limits,
+    /// Shared with the fast lane: deletions spend the same per-second budget, and go first.
+    limits: Arc<Mutex<Limits>>,
     moderators: Vec<i64>,
 }
 
@@ -136,7 +137,10 @@ impl Sender {
             api,
             clock,
             outbox,
-            limits: Limits::new(cfg.group_per_minute, cfg.global_per_second),
+            limits: Arc::new(Mutex::new(Limits::new(
+                cfg.group_per_minute,
+                cfg.global_per_second,
+            ))),
             moderators,
         }
     }
@@ -159,6 +163,7 @@ impl Sender {
             self.api.clone(),
             urgent_rx,
             fast_sent.clone(),
+            self.limits.clone(),
             stop.clone(),
         ));
         loop {
@@ -260,11 +265,13 @@ impl Sender {
                 continue;
             }
             let group_message = r.chat_id < 0 && is_message(&r.method);
-            if let Some(t) = self.limits.wait_until(r.chat_id, group_message, now) {
+            let mut limits = self.limits.lock().expect("limits lock");
+            if let Some(t) = limits.wait_until(r.chat_id, group_message, now) {
                 next = Some(next.map_or(t, |n| n.min(t)));
                 continue;
             }
-            self.limits.record(r.chat_id, group_message, now);
+            limits.record(r.chat_id, group_message, now);
+            drop(limits);
             let (batch, method, params) = if is_delete {
                 let mut batch = deletes.remove(&r.chat_id).unwrap_or_default();
                 let mut ids: Vec<Value> = Vec::new();
@@ -331,6 +338,8 @@ impl Sender {
             ApiError::RetryAfter(secs) => {
                 tracing::warn!(chat, retry_after = secs, "outbox: 429, holding the chat");
                 self.limits
+                    .lock()
+                    .expect("limits lock")
                     .block(Some(chat), Instant::now() + Duration::from_secs(secs));
                 for r in &done.rows {
                     let _ = self.store.mark_retry(r.id, now + secs as i64, "429").await;
@@ -409,6 +418,7 @@ async fn fast_lane(
     api: BotApi,
     mut rx: mpsc::UnboundedReceiver<(i64, i32)>,
     sent: Arc<Mutex<FastSent>>,
+    limits: Arc<Mutex<Limits>>,
     stop: CancellationToken,
 ) {
     let mut pending: HashMap<i64, Vec<i64>> = HashMap::new();
@@ -461,7 +471,9 @@ async fn fast_lane(
                 match result {
                     Ok(_) => sent.lock().expect("fast lane lock").insert(chat, &ids, Instant::now()),
                     Err(ApiError::RetryAfter(secs)) => {
-                        busy.insert(chat, Instant::now() + Duration::from_secs(secs));
+                        let until = Instant::now() + Duration::from_secs(secs);
+                        limits.lock().expect("limits lock").block(Some(chat), until);
+                        busy.insert(chat, until);
                         pending.entry(chat).or_default().extend(ids);
                     }
                     Err(e) => tracing::warn!(chat, error = %e, "outbox: fast deletion failed; the recorded rows will retry"),

@@ -44,6 +44,25 @@ async fn ask_in_group(t: &crate::helpers::TestApp, user: &TgUser, msg: i64, text
     reply.text().unwrap().to_string()
 }
 
+/// The first alert DM to the moderator.
+async fn moderator_alert(t: &crate::helpers::TestApp) -> crate::fake_bot::Call {
+    let calls = t
+        .fake
+        .wait_for(
+            |c| {
+                c.iter()
+                    .any(|c| c.method == "sendmessage" && c.chat_id() == Some(MODERATOR))
+            },
+            WAIT,
+        )
+        .await
+        .unwrap();
+    calls
+        .into_iter()
+        .find(|c| c.method == "sendmessage" && c.chat_id() == Some(MODERATOR))
+        .unwrap()
+}
+
 async fn private_reply(t: &crate::helpers::TestApp, user: i64, nth: usize) -> String {
     let calls = t
         .fake
@@ -197,21 +216,7 @@ async fn tier_three_alerts_every_moderator_and_says_less() {
     )
     .await;
     assert!(reply.contains("privately"), "{reply}");
-    let alerts = t
-        .fake
-        .wait_for(
-            |c| {
-                c.iter()
-                    .any(|c| c.method == "sendmessage" && c.chat_id() == Some(MODERATOR))
-            },
-            WAIT,
-        )
-        .await
-        .unwrap();
-    let alert = alerts
-        .iter()
-        .find(|c| c.chat_id() == Some(MODERATOR))
-        .unwrap();
+    let alert = moderator_alert(&t).await;
     let text = alert.text().unwrap();
     assert!(
         text.contains("C-")
@@ -265,24 +270,7 @@ async fn zh_tier_three_content_complaint_asks_moderators_to_review_material() {
         reply.contains("私下处理") && !reply.contains("保本"),
         "says little, repeats nothing: {reply}"
     );
-    let alerts = t
-        .fake
-        .wait_for(
-            |c| {
-                c.iter()
-                    .any(|c| c.method == "sendmessage" && c.chat_id() == Some(MODERATOR))
-            },
-            WAIT,
-        )
-        .await
-        .unwrap();
-    let alert = alerts
-        .iter()
-        .find(|c| c.chat_id() == Some(MODERATOR))
-        .unwrap()
-        .text()
-        .unwrap()
-        .to_string();
+    let alert = moderator_alert(&t).await.text().unwrap().to_string();
     assert!(
         alert.contains("content_complaint") && alert.contains("review the original material"),
         "{alert}"
