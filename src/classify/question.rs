@@ -31,6 +31,7 @@ const ZH: &[&str] = &[
     "请问",
     "问下",
     "问一下",
+    "想问",
     "咋",
     "为何",
     "为什么",
@@ -46,8 +47,9 @@ const ZH: &[&str] = &[
     "在哪",
 ];
 
-/// English question words, matched as whole ASCII words.
-const EN: &str = r"(?-u:\b)(how|what|whats|where|wheres|when|wen|which|why|who|is there|are there|can i|can u|can you|could|do i|do you|does|did|should|any ?one|anybody|pls|plz|please|help|need to know|wondering|idk|dunno|is it|are the|are they|will i|will it|wat|hw|whr)(?-u:\b)";
+/// English question words, matched as whole ASCII words. Bare auxiliaries ("did", "does") only count at the
+/// start (see [`EN_START`]): mid-sentence they are statements ("someone did kyc in 5 mins lol").
+const EN: &str = r"(?-u:\b)(how|what|whats|where|wheres|when|wen|which|why|who|is there|are there|can i|can u|can you|could|do i|do you|should|any ?one|anybody|pls|plz|please|help|need to know|wondering|idk|dunno|is it|are the|are they|will i|will it|wat|hw|whr)(?-u:\b)";
 
 pub(super) static MARKERS: LazyLock<(AhoCorasick, Regex)> = LazyLock::new(|| {
     (
@@ -127,6 +129,8 @@ mod tests {
             "which network pls",
             "提现用trc20还是bep20",
             "返佣是每天结算还是每周",
+            "did anyone get the airdrop",
+            "does kyc need a selfie",
         ] {
             assert!(is_question(q), "{q}");
         }
@@ -144,6 +148,8 @@ mod tests {
             "等了一天还是没到",
             "我还是觉得trc20好用",
             "提币还是挺快的",
+            "someone did kyc here in 5 mins lol",
+            "it does work now",
         ] {
             assert!(!is_question(s), "{s}");
         }

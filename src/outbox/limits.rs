@@ -35,8 +35,15 @@ impl Limits {
     }
 
     /// When a call into `chat` may go out: `None` now, or the instant to wait for. Group messages count against
-    /// the per-group window; everything counts against the global one.
-    pub fn wait_until(&mut self, chat: i64, group_message: bool, now: Instant) -> Option<Instant> {
+    /// the per-group window; everything counts against the global one, of which a fifth is kept for deletions
+    /// (`urgent`), so a flood of alerts and replies can never hold a secret in public.
+    pub fn wait_until(
+        &mut self,
+        chat: i64,
+        group_message: bool,
+        urgent: bool,
+        now: Instant,
+    ) -> Option<Instant> {
         let mut until: Option<Instant> = None;
         let mut later = |t: Instant| until = Some(until.map_or(t, |u: Instant| u.max(t)));
         if let Some(b) = self.blocked_all.filter(|b| *b > now) {
@@ -46,8 +53,14 @@ impl Limits {
             later(b);
         }
         prune(&mut self.global_sent, now, SECOND);
-        if self.global_sent.len() as u32 >= self.global {
-            later(self.global_sent[0] + SECOND);
+        let budget = if urgent {
+            self.global
+        } else {
+            self.global - (self.global / 5).max(1).min(self.global - 1)
+        };
+        let used = self.global_sent.len() as u32;
+        if used >= budget {
+            later(self.global_sent[(used - budget) as usize] + SECOND);
         }
         if group_message {
             let q = self.group_sent.entry(chat).or_default();
@@ -95,19 +108,50 @@ mod tests {
         let t0 = Instant::now();
         for i in 0..20 {
             let t = t0 + Duration::from_millis(i * 100);
-            assert_eq!(l.wait_until(-1, true, t), None);
+            assert_eq!(l.wait_until(-1, true, false, t), None);
             l.record(-1, true, t);
         }
         let t = t0 + Duration::from_secs(3);
-        assert_eq!(l.wait_until(-1, true, t), Some(t0 + MINUTE));
-        assert!(MINUTE > Duration::from_secs(60), "never closer than Telegram's own window");
-        assert_eq!(l.wait_until(-2, true, t), None, "other groups are not held");
+        assert_eq!(l.wait_until(-1, true, false, t), Some(t0 + MINUTE));
+        assert!(
+            MINUTE > Duration::from_secs(60),
+            "never closer than Telegram's own window"
+        );
         assert_eq!(
-            l.wait_until(-1, false, t),
+            l.wait_until(-2, true, false, t),
+            None,
+            "other groups are not held"
+        );
+        assert_eq!(
+            l.wait_until(-1, false, true, t),
             None,
             "deletions are not messages"
         );
-        assert_eq!(l.wait_until(-1, true, t0 + MINUTE), None);
+        assert_eq!(l.wait_until(-1, true, false, t0 + MINUTE), None);
+    }
+
+    #[test]
+    fn a_fifth_of_the_global_budget_is_kept_for_deletions() {
+        let mut l = Limits::new(20, 30);
+        let t0 = Instant::now();
+        for i in 0..24 {
+            assert_eq!(l.wait_until(i, false, false, t0), None);
+            l.record(i, false, t0);
+        }
+        assert_eq!(
+            l.wait_until(99, false, false, t0),
+            Some(t0 + SECOND),
+            "messages stop at 24/s"
+        );
+        for i in 0..6 {
+            assert_eq!(
+                l.wait_until(-7, false, true, t0),
+                None,
+                "deletion {i} still goes"
+            );
+            l.record(-7, false, t0);
+        }
+        assert_eq!(l.wait_until(-7, false, true, t0), Some(t0 + SECOND));
     }
 
     #[test]
@@ -116,15 +160,15 @@ mod tests {
         let t0 = Instant::now();
         l.record(1, false, t0);
         l.record(2, false, t0);
-        assert_eq!(l.wait_until(3, false, t0), Some(t0 + SECOND));
+        assert_eq!(l.wait_until(3, false, true, t0), Some(t0 + SECOND));
         l.block(Some(4), t0 + Duration::from_secs(5));
         assert_eq!(
-            l.wait_until(4, false, t0 + Duration::from_secs(2)),
+            l.wait_until(4, false, true, t0 + Duration::from_secs(2)),
             Some(t0 + Duration::from_secs(5))
         );
         l.block(None, t0 + Duration::from_secs(9));
         assert_eq!(
-            l.wait_until(5, false, t0 + Duration::from_secs(2)),
+            l.wait_until(5, false, true, t0 + Duration::from_secs(2)),
             Some(t0 + Duration::from_secs(9))
         );
     }

@@ -266,7 +266,7 @@ impl Sender {
             }
             let group_message = r.chat_id < 0 && is_message(&r.method);
             let mut limits = self.limits.lock().expect("limits lock");
-            if let Some(t) = limits.wait_until(r.chat_id, group_message, now) {
+            if let Some(t) = limits.wait_until(r.chat_id, group_message, is_delete, now) {
                 next = Some(next.map_or(t, |n| n.min(t)));
                 continue;
             }

@@ -293,12 +293,15 @@ async fn burst_of_a_thousand_messages_deletes_fast_in_few_calls() {
         .calls_to("sendmessage")
         .iter()
         .filter(|c| c.error_code() == Some(429))
-        .map(|c| format!("chat {:?} at {:?}", c.chat_id(), c.at.duration_since(pushed)))
+        .map(|c| {
+            format!(
+                "chat {:?} at {:?}",
+                c.chat_id(),
+                c.at.duration_since(pushed)
+            )
+        })
         .collect();
-    assert!(
-        refused.is_empty(),
-        "limits respected, refused: {refused:?}"
-    );
+    assert!(refused.is_empty(), "limits respected, refused: {refused:?}");
 }
 
 #[tokio::test]
