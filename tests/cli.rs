@@ -167,3 +167,40 @@ fn eval_holds_the_floor_on_the_guard_corpus() {
         );
     }
 }
+
+/// The support corpus (`tests/corpus/support.jsonl`, 405 member messages) keeps the classifier honest: the library
+/// was tuned on it, so these floors guard against regressions rather than measure generalisation.
+#[test]
+fn eval_holds_the_floor_on_the_support_corpus() {
+    let out = frontdesk(
+        &[
+            "--config",
+            "frontdesk.example.toml",
+            "eval",
+            "tests/corpus/support.jsonl",
+            "--json",
+        ],
+        root(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (label, precision, recall) in [
+        ("tier1", 0.97, 0.95),
+        ("tier2", 0.95, 0.9),
+        ("tier3", 0.95, 0.9),
+        ("chatter", 0.9, 0.97),
+    ] {
+        let p = v["labels"][label]["precision"].as_f64().unwrap();
+        let r = v["labels"][label]["recall"].as_f64().unwrap();
+        assert!(
+            p >= precision && r >= recall,
+            "{label}: precision {p}, recall {r}"
+        );
+    }
+    assert!(v["tier1_intent_accuracy"].as_f64().unwrap() >= 0.95);
+    assert_eq!(v["confusion"]["chatter"]["secret"], 0, "no chatter deleted");
+}

@@ -186,8 +186,8 @@ impl Actor {
                 }
             }
         }
-        let secret_handled =
-            !plan.incidents.is_empty() && plan.incidents.iter().any(|(_, a)| *a != "alerted");
+        // A message that is (part of) a secret gets nothing else: no answer, no case, no evidence.
+        let secret_handled = !validated.is_empty() || !split_ids.is_empty();
         let mut tx = self.store.pool().begin().await?;
         let edit = inc.edit_date.unwrap_or(0);
         if !records::claim_message(
@@ -207,7 +207,7 @@ impl Actor {
             );
             return Ok(());
         }
-        if !secret_handled && split_ids.is_empty() {
+        if !secret_handled {
             match inc.chat_kind {
                 ChatKind::Group => {
                     self.plan_group(&mut tx, inc, &normalized, language, now, &mut plan)

@@ -76,6 +76,8 @@ impl Outbox {
 #[derive(Clone, Default)]
 struct FastSent {
     done: HashMap<(i64, i64), Instant>,
+    /// Handed to the fast lane and not answered yet: their rows wait, so no chat gets two calls at once.
+    pending: HashSet<(i64, i64)>,
 }
 
 impl FastSent {
@@ -85,11 +87,14 @@ impl FastSent {
                 .retain(|_, t| now.duration_since(*t) < Duration::from_secs(600));
         }
         for id in ids {
+            self.pending.remove(&(chat, *id));
             self.done.insert((chat, *id), now);
         }
     }
-    fn contains(&self, chat: i64, id: i64) -> bool {
-        self.done.contains_key(&(chat, id))
+    fn give_up(&mut self, chat: i64, ids: &[i64]) {
+        for id in ids {
+            self.pending.remove(&(chat, *id));
+        }
     }
 }
 
@@ -207,22 +212,40 @@ impl Sender {
         rows: Vec<OutboxRow>,
         fast: &Mutex<FastSent>,
     ) -> Vec<OutboxRow> {
-        let fast = fast.lock().expect("fast lane lock").clone();
         let mut keep = Vec::with_capacity(rows.len());
-        for r in rows {
-            let done = r.method == "deleteMessages"
-                && r.payload["message_ids"].as_array().is_some_and(|ids| {
-                    !ids.is_empty()
-                        && ids
-                            .iter()
-                            .all(|v| v.as_i64().is_some_and(|id| fast.contains(r.chat_id, id)))
-                });
-            if done {
-                if let Err(e) = self.store.mark_sent(r.id, self.clock.now(), None).await {
-                    tracing::error!(error = %e, row = r.id, "outbox: cannot record a sent action");
+        let mut closed = Vec::new();
+        {
+            let fast = fast.lock().expect("fast lane lock");
+            for r in rows {
+                let ids: Vec<i64> = if r.method == "deleteMessages" {
+                    r.payload["message_ids"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_i64)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                if ids.is_empty() {
+                    keep.push(r);
+                } else if ids
+                    .iter()
+                    .all(|id| fast.done.contains_key(&(r.chat_id, *id)))
+                {
+                    closed.push(r.id);
+                } else if !ids
+                    .iter()
+                    .any(|id| fast.pending.contains(&(r.chat_id, *id)))
+                {
+                    keep.push(r);
                 }
-            } else {
-                keep.push(r);
+                // else: the fast lane is on it; look again on the next round.
+            }
+        }
+        for id in closed {
+            if let Err(e) = self.store.mark_sent(id, self.clock.now(), None).await {
+                tracing::error!(error = %e, row = id, "outbox: cannot record a sent action");
             }
         }
         keep
@@ -460,9 +483,10 @@ async fn fast_lane(
             .min()
             .unwrap_or(now + Duration::from_secs(1));
         tokio::select! {
-            Some(item) = rx.recv() => {
-                pending.entry(item.0).or_default().push(item.1 as i64);
-                while let Ok((chat, id)) = rx.try_recv() {
+            Some(first) = rx.recv() => {
+                let mut s = sent.lock().expect("fast lane lock");
+                for (chat, id) in std::iter::once(first).chain(std::iter::from_fn(|| rx.try_recv().ok())) {
+                    s.pending.insert((chat, id as i64));
                     pending.entry(chat).or_default().push(id as i64);
                 }
             }
@@ -476,7 +500,10 @@ async fn fast_lane(
                         busy.insert(chat, until);
                         pending.entry(chat).or_default().extend(ids);
                     }
-                    Err(e) => tracing::warn!(chat, error = %e, "outbox: fast deletion failed; the recorded rows will retry"),
+                    Err(e) => {
+                        tracing::warn!(chat, error = %e, "outbox: fast deletion failed; the recorded rows will retry");
+                        sent.lock().expect("fast lane lock").give_up(chat, &ids);
+                    }
                 }
             }
             _ = tokio::time::sleep_until(next_free), if !pending.is_empty() => {}
