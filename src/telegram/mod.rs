@@ -198,3 +198,65 @@ pub async fn poll(bot: Bot, actor: Arc<Actor>, timeout_secs: u32, stop: Cancella
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(v: serde_json::Value) -> Message {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn an_edited_captioned_topic_reply_keeps_everything_the_core_needs() {
+        let m = message(serde_json::json!({
+            "message_id": 42, "date": 1_800_000_000, "edit_date": 1_800_000_060,
+            "message_thread_id": 9, "is_topic_message": true,
+            "chat": {"id": -1001, "type": "supergroup", "title": "G", "is_forum": true},
+            "from": {"id": 5, "is_bot": false, "first_name": "A", "language_code": "en"},
+            "photo": [{"file_id": "small", "file_unique_id": "s", "width": 90, "height": 90},
+                      {"file_id": "big", "file_unique_id": "b", "width": 900, "height": 900}],
+            "caption": "my passport",
+            "reply_to_message": {"message_id": 40, "date": 1_800_000_000, "text": "quoted words",
+                "chat": {"id": -1001, "type": "supergroup", "title": "G"},
+                "from": {"id": 6, "is_bot": false, "first_name": "B"}}
+        }));
+        let inc = to_incoming(7, &m).unwrap();
+        assert_eq!(
+            (inc.chat.0, inc.user.0, inc.message.0, inc.thread_id),
+            (-1001, 5, 42, Some(9))
+        );
+        assert_eq!(inc.chat_kind, ChatKind::Group);
+        assert_eq!(inc.edit_date, Some(1_800_000_060));
+        assert_eq!(inc.text, "my passport");
+        assert_eq!(inc.media, Some(MediaKind::Photo));
+        assert_eq!(
+            inc.file_id.as_deref(),
+            Some("big"),
+            "the largest size is kept as evidence"
+        );
+        assert_eq!(inc.quote.as_deref(), Some("quoted words"));
+        assert_eq!(inc.user_language.as_deref(), Some("en"));
+        assert!(
+            !format!("{inc:?}").contains("passport"),
+            "Debug hides the text"
+        );
+    }
+
+    #[test]
+    fn bots_and_service_messages_are_skipped() {
+        let from_bot = message(serde_json::json!({
+            "message_id": 1, "date": 1_800_000_000, "text": "hi",
+            "chat": {"id": -1001, "type": "supergroup", "title": "G"},
+            "from": {"id": 9, "is_bot": true, "first_name": "Bot"}
+        }));
+        assert!(to_incoming(1, &from_bot).is_none());
+        let pinned = message(serde_json::json!({
+            "message_id": 2, "date": 1_800_000_000,
+            "chat": {"id": -1001, "type": "supergroup", "title": "G"},
+            "from": {"id": 5, "is_bot": false, "first_name": "A"},
+            "new_chat_title": "renamed"
+        }));
+        assert!(to_incoming(2, &pinned).is_none());
+    }
+}
