@@ -26,7 +26,7 @@ pub struct EvalError {
 /// The result of an evaluation.
 #[derive(Debug, Default)]
 pub struct Report {
-    /// confusion[expected][predicted]
+    /// Counts by expected label, then by predicted label.
     pub confusion: BTreeMap<&'static str, BTreeMap<&'static str, usize>>,
     /// kind → (found, total) for secret lines.
     pub kinds: BTreeMap<String, (usize, usize)>,

@@ -16,6 +16,7 @@
 //! - [`outbox`]: the sender: priorities, rate limits, `deleteMessages` batching, retries.
 //! - [`telegram`]: the only teloxide: update → [`domain::Incoming`], the handler `schema()`, polling.
 //! - [`app`]: builds the whole bot from a config; `main` and every test call it.
+//! - [`eval`]: scores the pipeline on a labeled corpus (`frontdesk eval`).
 
 pub mod act;
 pub mod app;
