@@ -20,6 +20,9 @@ use crate::store::{NewAction, Priority};
 /// The intent used for cases a member opens with /new and no recognisable topic.
 pub const GENERAL_INTENT: &str = "general";
 
+/// The topic of the case offered after a seed phrase or private key was exposed.
+pub const WALLET_INTENT: &str = "funds_abnormal";
+
 impl Actor {
     /// Group side of a tier-2/3 question: open (or reuse) the member's case, reply with a deep link, alert
     /// moderators on tier 3. Nothing of the problem is repeated in the group.
@@ -123,6 +126,61 @@ impl Actor {
             not_before: now,
             delete_after: None,
         });
+        Ok(())
+    }
+
+    /// After a seed phrase or private key was deleted in a group: open (or reuse) a private case about the
+    /// member's funds and put its deep link on the deletion notice, so help is one tap away.
+    pub(super) async fn offer_wallet_case(
+        &self,
+        tx: &mut AnyConnection,
+        inc: &Incoming,
+        lang: Language,
+        now: i64,
+        plan: &mut Plan,
+    ) -> Result<(), ActError> {
+        let lib = self.library();
+        let Some(entry) = lib.get(WALLET_INTENT) else {
+            return Ok(()); // a library without the topic: the notice's advice has to do
+        };
+        let case = match db::open_case_for(tx, inc.user.0, WALLET_INTENT).await? {
+            Some(c) => c,
+            None => {
+                self.open_case(
+                    tx,
+                    inc.user,
+                    WALLET_INTENT,
+                    entry.tier,
+                    lang,
+                    None,
+                    None,
+                    now,
+                )
+                .await?
+            }
+        };
+        let token = StartToken::generate(&mut rand::rng());
+        let expires = now + self.config.cases.token_ttl_days * 86_400;
+        db::insert_token(tx, &token.digest(), case.id, inc.user.0, expires, now).await?;
+        let url = format!(
+            "https://t.me/{}?start={}",
+            self.bot_username,
+            token.expose()
+        );
+        let button = match lang {
+            Language::Zh => "私聊获取帮助",
+            Language::En => "Get help in private",
+        };
+        if let Some(notice) = plan
+            .actions
+            .iter_mut()
+            .find(|a| a.dedupe_key.starts_with("notice:"))
+        {
+            let text = notice.payload["text"].as_str().unwrap_or("").to_string();
+            notice.payload["text"] = Value::String(format!("{text}\n{url}"));
+            notice.payload["reply_markup"] =
+                json!({"inline_keyboard": [[{"text": button, "url": url}]]});
+        }
         Ok(())
     }
 

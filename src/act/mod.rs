@@ -207,6 +207,16 @@ impl Actor {
             );
             return Ok(());
         }
+        let wallet_at_risk = validated
+            .iter()
+            .any(|f| matches!(f.kind, SecretKind::SeedPhrase | SecretKind::PrivateKey));
+        if wallet_at_risk
+            && inc.chat_kind == ChatKind::Group
+            && self.config.mode(inc.chat) == Mode::Active
+        {
+            self.offer_wallet_case(&mut tx, inc, language, now, &mut plan)
+                .await?;
+        }
         if !secret_handled {
             match inc.chat_kind {
                 ChatKind::Group => {

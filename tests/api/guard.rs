@@ -54,6 +54,16 @@ async fn a_seed_phrase_is_deleted_with_notice_and_alert_and_stored_nowhere() {
         "names the kind: {:?}",
         notice.text()
     );
+    // A wallet at risk gets a private case offered on the notice, through the same deep link as tier 2/3.
+    let link = notice
+        .param("reply_markup")
+        .expect("help button")
+        .to_string();
+    assert!(
+        link.contains("https://t.me/frontdesk_test_bot?start="),
+        "{link}"
+    );
+    assert_eq!(t.store().count("cases").await.unwrap(), 1);
     let alert = calls
         .iter()
         .find(|c| c.method == "sendmessage" && c.chat_id() == Some(MODERATOR))
