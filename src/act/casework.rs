@@ -85,14 +85,7 @@ impl Actor {
                 c
             }
         };
-        let token = StartToken::generate(&mut rand::rng());
-        let expires = now + self.config.cases.token_ttl_days * 86_400;
-        db::insert_token(tx, &token.digest(), case.id, inc.user.0, expires, now).await?;
-        let url = format!(
-            "https://t.me/{}?start={}",
-            self.bot_username,
-            token.expose()
-        );
+        let url = self.deep_link(tx, &case, inc.user, now).await?;
         let text = match (tier, lang) {
             (Tier::Three, Language::Zh) => format!(
                 "{}，这个问题需要私下处理，请点击下方按钮私聊我们，不要在群里发送任何细节。\n{url}",
@@ -159,14 +152,7 @@ impl Actor {
                 .await?
             }
         };
-        let token = StartToken::generate(&mut rand::rng());
-        let expires = now + self.config.cases.token_ttl_days * 86_400;
-        db::insert_token(tx, &token.digest(), case.id, inc.user.0, expires, now).await?;
-        let url = format!(
-            "https://t.me/{}?start={}",
-            self.bot_username,
-            token.expose()
-        );
+        let url = self.deep_link(tx, &case, inc.user, now).await?;
         let button = match lang {
             Language::Zh => "私聊获取帮助",
             Language::En => "Get help in private",
@@ -182,6 +168,25 @@ impl Actor {
                 json!({"inline_keyboard": [[{"text": button, "url": url}]]});
         }
         Ok(())
+    }
+
+    /// Issues a fresh single-member token for a case and returns its `t.me` deep link. Only the token's digest
+    /// is stored, so a copy of the database opens nothing.
+    async fn deep_link(
+        &self,
+        tx: &mut AnyConnection,
+        case: &CaseRow,
+        member: UserId,
+        now: i64,
+    ) -> Result<String, ActError> {
+        let token = StartToken::generate(&mut rand::rng());
+        let expires = now + self.config.cases.token_ttl_days * 86_400;
+        db::insert_token(tx, &token.digest(), case.id, member.0, expires, now).await?;
+        Ok(format!(
+            "https://t.me/{}?start={}",
+            self.bot_username,
+            token.expose()
+        ))
     }
 
     /// Creates a case with a fresh code and its `opened` event.
