@@ -278,11 +278,13 @@ impl Actor {
     }
 
     /// A private message that is not a secret: a command, evidence for the open case, or a question.
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn plan_private(
         &self,
         tx: &mut AnyConnection,
         inc: &Incoming,
         normalized: &str,
+        flagged: bool,
         lang: Language,
         now: i64,
         plan: &mut Plan,
@@ -297,7 +299,15 @@ impl Actor {
             return Ok(());
         }
         if let Some(case) = db::active_case(tx, user).await? {
-            let reply = self.add_evidence(tx, inc, &case, now).await?;
+            let reply = if flagged {
+                // Possibly a secret (moderators were alerted): never evidence.
+                Reply::text(match lang {
+                    Language::Zh => "这条消息可能包含敏感信息（密码、验证码、助记词等），没有保存。请去掉这些内容后再发。".into(),
+                    Language::En => "This message may hold sensitive data (a password, code or seed words), so it was not saved. Please send it again without them.".into(),
+                })
+            } else {
+                self.add_evidence(tx, inc, &case, now).await?
+            };
             self.dm(user, reply, inc, "evidence", plan, now);
             return Ok(());
         }

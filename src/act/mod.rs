@@ -53,6 +53,9 @@ pub struct Actor {
     patterns: crate::cases::EvidencePatterns,
 }
 
+/// Stored instead of the text of a message the guard flagged, even when only borderline.
+pub const WITHHELD: &str = "[withheld: the guard flagged this message]";
+
 /// What a message is going to cause, before it is recorded.
 #[derive(Default)]
 struct Plan {
@@ -224,7 +227,8 @@ impl Actor {
                         .await?
                 }
                 ChatKind::Private => {
-                    self.plan_private(&mut tx, inc, &normalized, language, now, &mut plan)
+                    let flagged = !plan.incidents.is_empty();
+                    self.plan_private(&mut tx, inc, &normalized, flagged, language, now, &mut plan)
                         .await?
                 }
             }
@@ -283,7 +287,12 @@ impl Actor {
                 language: language.code(),
                 outcome,
                 created_at: now,
-                text: normalized,
+                // Even a borderline finding keeps the words out of the database.
+                text: if plan.incidents.is_empty() {
+                    normalized
+                } else {
+                    WITHHELD
+                },
             };
             records::record_question(tx, &q).await?;
         }

@@ -451,3 +451,38 @@ async fn moderators_hear_when_the_bot_lacks_the_delete_right() {
     );
     drop(calls);
 }
+
+#[tokio::test]
+async fn a_borderline_message_stays_alerts_moderators_and_its_words_are_not_stored() {
+    let t = spawn_app("").await;
+    let words = "how do i register abandon ability able about above absent absorb abstract absurd abuse access accident";
+    t.fake
+        .push_update(group_text(GROUP, &TgUser::en(97), 970, words));
+    let alert = t
+        .fake
+        .wait_for(
+            |c| {
+                c.iter()
+                    .any(|c| c.method == "sendmessage" && c.chat_id() == Some(MODERATOR))
+            },
+            WAIT,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.method == "sendmessage" && c.chat_id() == Some(MODERATOR))
+        .unwrap();
+    assert!(
+        alert.text().unwrap().contains("not deleted"),
+        "{:?}",
+        alert.text()
+    );
+    t.fake
+        .expect_no_call("deletemessages", Duration::from_millis(300))
+        .await
+        .unwrap();
+    let questions = t.store().questions_since(0).await.unwrap();
+    assert_eq!(questions.len(), 1);
+    assert_eq!(questions[0].2, frontdesk::act::WITHHELD);
+    assert!(!t.db.sqlite_files_contain("absurd abuse"));
+}
