@@ -111,6 +111,24 @@ async fn run_load(fake: &FakeBotApi, first: i64, n: i64) -> Vec<Duration> {
             }
         }
     }
+    if std::env::var("FD_BENCH_DEBUG").is_ok() {
+        let d: Vec<&fake_bot::Call> = calls
+            .iter()
+            .filter(|c| c.method == "deletemessages")
+            .collect();
+        let sizes: Vec<usize> = d.iter().map(|c| c.message_ids().len()).collect();
+        let errs = d.iter().filter(|c| !c.is_ok()).count();
+        let gaps: Vec<u128> = d
+            .windows(2)
+            .map(|w| w[1].at.duration_since(w[0].at).as_millis())
+            .collect();
+        eprintln!(
+            "delete calls {} (errors {errs}), sizes {:?} gaps {:?}",
+            d.len(),
+            &sizes[..sizes.len().min(40)],
+            &gaps[..gaps.len().min(40)]
+        );
+    }
     secrets
         .iter()
         .map(|id| deleted[id].saturating_duration_since(delivered[id]))

@@ -16,7 +16,7 @@ mod api;
 mod limits;
 
 pub use api::{ApiError, BotApi};
-pub use limits::Limits;
+pub use limits::{Kind, Limits};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -78,6 +78,8 @@ struct FastSent {
     done: HashMap<(i64, i64), Instant>,
     /// Handed to the fast lane and not answered yet: their rows wait, so no chat gets two calls at once.
     pending: HashSet<(i64, i64)>,
+    /// Chats with a `deleteMessages` call in flight, from either lane: at most one per chat.
+    deleting: HashSet<i64>,
 }
 
 impl FastSent {
@@ -177,7 +179,13 @@ impl Sender {
                 match self.store.due(self.clock.now(), 200).await {
                     Ok(rows) => {
                         let rows = self.close_fast_sent(rows, &fast_sent).await;
-                        let next = self.dispatch(rows, &mut tasks, &mut busy_rows, &mut busy_lanes);
+                        let next = self.dispatch(
+                            rows,
+                            &mut tasks,
+                            &mut busy_rows,
+                            &mut busy_lanes,
+                            &fast_sent,
+                        );
                         if let Some(n) = next {
                             wake_at = wake_at.min(n);
                         }
@@ -258,6 +266,7 @@ impl Sender {
         tasks: &mut JoinSet<Done>,
         busy_rows: &mut HashSet<i64>,
         busy_lanes: &mut HashSet<(i64, bool)>,
+        fast: &Arc<Mutex<FastSent>>,
     ) -> Option<Instant> {
         let now = Instant::now();
         let mut next: Option<Instant> = None;
@@ -287,14 +296,35 @@ impl Sender {
             if busy_lanes.contains(&lane) {
                 continue;
             }
-            let group_message = r.chat_id < 0 && is_message(&r.method);
+            if is_delete
+                && fast
+                    .lock()
+                    .expect("fast lane lock")
+                    .deleting
+                    .contains(&r.chat_id)
+            {
+                continue; // the fast lane has a call in flight there
+            }
+            let kind = if is_delete {
+                Kind::Delete
+            } else if r.chat_id < 0 && is_message(&r.method) {
+                Kind::GroupMessage
+            } else {
+                Kind::Other
+            };
             let mut limits = self.limits.lock().expect("limits lock");
-            if let Some(t) = limits.wait_until(r.chat_id, group_message, is_delete, now) {
+            if let Some(t) = limits.wait_until(r.chat_id, kind, now) {
                 next = Some(next.map_or(t, |n| n.min(t)));
                 continue;
             }
-            limits.record(r.chat_id, group_message, now);
+            limits.record(r.chat_id, kind, now);
             drop(limits);
+            if is_delete {
+                fast.lock()
+                    .expect("fast lane lock")
+                    .deleting
+                    .insert(r.chat_id);
+            }
             let (batch, method, params) = if is_delete {
                 let mut batch = deletes.remove(&r.chat_id).unwrap_or_default();
                 let mut ids: Vec<Value> = Vec::new();
@@ -328,8 +358,16 @@ impl Sender {
             busy_lanes.insert(lane);
             let api = self.api.clone();
             tracing::debug!(method = %method, chat = lane.0, rows = batch.len(), "outbox: sending");
+            let fast = fast.clone();
             tasks.spawn(async move {
                 let result = api.call(&method, &params).await;
+                if lane.1 {
+                    // Freed here, not in the sender loop, which may be busy with the database.
+                    fast.lock()
+                        .expect("fast lane lock")
+                        .deleting
+                        .remove(&lane.0);
+                }
                 Done {
                     rows: batch,
                     lane,
@@ -455,6 +493,22 @@ async fn fast_lane(
             .filter(|c| busy.get(c).is_none_or(|t| *t <= now))
             .collect();
         for chat in ready {
+            {
+                let mut shared = sent.lock().expect("fast lane lock");
+                if shared.deleting.contains(&chat) {
+                    // The sender has a deletion in flight there: one call per chat; look again shortly.
+                    busy.insert(chat, now + Duration::from_millis(5));
+                    continue;
+                }
+                let mut l = limits.lock().expect("limits lock");
+                if let Some(t) = l.wait_until(chat, Kind::Delete, now) {
+                    // Over budget: ids keep gathering and go out together when it frees.
+                    busy.insert(chat, t);
+                    continue;
+                }
+                l.record(chat, Kind::Delete, now);
+                shared.deleting.insert(chat);
+            }
             let Some(mut ids) = pending.remove(&chat) else {
                 continue;
             };
@@ -492,6 +546,7 @@ async fn fast_lane(
             }
             Some(Ok((chat, ids, result))) = tasks.join_next() => {
                 busy.remove(&chat);
+                sent.lock().expect("fast lane lock").deleting.remove(&chat);
                 match result {
                     Ok(_) => sent.lock().expect("fast lane lock").insert(chat, &ids, Instant::now()),
                     Err(ApiError::RetryAfter(secs)) => {

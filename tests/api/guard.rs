@@ -332,6 +332,11 @@ async fn burst_of_a_thousand_messages_deletes_fast_in_few_calls() {
     );
     let deleted = t.fake.deleted_in(GROUP);
     assert!(secret_ids.iter().all(|id| deleted.contains(id)));
+    assert_eq!(
+        t.fake.max_in_flight("deletemessages", Some(GROUP)),
+        1,
+        "one deleteMessages call in flight per chat"
+    );
     let refused: Vec<String> = t
         .fake
         .calls_to("sendmessage")
