@@ -3,7 +3,8 @@
 //!
 //! The latency of a secret is measured from the moment the fake answered the `getUpdates` call that delivered it to
 //! the moment the `deleteMessages` request naming it arrived (loopback HTTP both ways, no real network).
-//! `cargo bench --bench delete_path` prints p50/p99/max and criterion's mean per secret.
+//! `cargo bench --bench delete_path` prints p50/p99/max and criterion's mean per secret; `FD_BENCH_DEBUG=1` also
+//! prints the size of, and the gaps between, the `deleteMessages` calls (how the batching behaves).
 
 #[path = "../tests/api/fake_bot.rs"]
 mod fake_bot;
