@@ -158,17 +158,6 @@ pub struct Library {
     warnings: Vec<Problem>,
 }
 
-/// Evidence checklist names a library entry may use.
-pub const EVIDENCE_NAMES: [&str; 7] = [
-    "time",
-    "description",
-    "screenshot",
-    "tx_hash",
-    "order_number",
-    "ticket_number",
-    "link_source",
-];
-
 impl Library {
     /// Loads every `*.toml` in `dir`, compiles it, and lints it against the configured link names.
     /// Any problem refuses the whole library.
@@ -474,14 +463,8 @@ fn parse_entry(file: &Path, text: &str) -> Result<Entry, Vec<Problem>> {
     for ev in raw.evidence {
         let line = line_of(text, ev.span().start);
         let name = ev.into_inner();
-        if !EVIDENCE_NAMES.contains(&name.as_str()) {
-            problems.push(problem(
-                line,
-                format!(
-                    "unknown evidence {name:?} (known: {})",
-                    EVIDENCE_NAMES.join(", ")
-                ),
-            ));
+        if let Err(e) = crate::cases::EvidenceKind::parse(&name) {
+            problems.push(problem(line, e.to_string()));
         }
         evidence.push(name);
     }

@@ -208,3 +208,14 @@ fn shipped_library_passes_check() {
         }
     }
 }
+
+#[test]
+fn unknown_evidence_name_is_reported_with_line() {
+    let bad = FROZEN.replace("\"description\"]", "\"receipt\"]");
+    let p = problems(lib(&[("f.toml", &bad)], &[]));
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("f.toml:4:") && m.contains("unknown evidence kind `receipt`")),
+        "{p:?}"
+    );
+}

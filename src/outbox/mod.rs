@@ -43,6 +43,7 @@ pub struct Outbox {
     notify: Arc<Notify>,
     urgent: mpsc::UnboundedSender<(i64, i32)>,
     urgent_rx: Arc<Mutex<Option<UrgentRx>>>,
+    fast: Arc<Mutex<FastSent>>,
 }
 
 impl Default for Outbox {
@@ -52,6 +53,7 @@ impl Default for Outbox {
             notify: Arc::default(),
             urgent: tx,
             urgent_rx: Arc::new(Mutex::new(Some(rx))),
+            fast: Arc::default(),
         }
     }
 }
@@ -67,35 +69,61 @@ impl Outbox {
     }
     /// Deletes a message right away, ahead of the database (the caller records the row as well).
     pub fn delete_now(&self, chat: i64, message: i32) {
+        // Marked pending here, synchronously, so from this moment the sender holds every message to this chat
+        // until the deletion is out: a deletion is never overtaken by a reply.
+        self.fast
+            .lock()
+            .expect("fast lane lock")
+            .mark_pending(chat, message as i64);
         // A closed channel means the sender stopped; the recorded row still goes out after a restart.
         let _ = self.urgent.send((chat, message));
     }
 }
 
 /// Deletions the fast lane already made, so their rows close without a second call.
-#[derive(Clone, Default)]
+#[derive(Debug, Default)]
 struct FastSent {
     done: HashMap<(i64, i64), Instant>,
     /// Handed to the fast lane and not answered yet: their rows wait, so no chat gets two calls at once.
     pending: HashSet<(i64, i64)>,
+    /// Pending ids per chat: while a chat has any, nothing else is sent to it.
+    pending_chats: HashMap<i64, usize>,
     /// Chats with a `deleteMessages` call in flight, from either lane: at most one per chat.
     deleting: HashSet<i64>,
 }
 
 impl FastSent {
+    fn mark_pending(&mut self, chat: i64, id: i64) {
+        if self.pending.insert((chat, id)) {
+            *self.pending_chats.entry(chat).or_default() += 1;
+        }
+    }
+    fn unmark(&mut self, chat: i64, id: i64) {
+        if self.pending.remove(&(chat, id))
+            && let Some(n) = self.pending_chats.get_mut(&chat)
+        {
+            *n -= 1;
+            if *n == 0 {
+                self.pending_chats.remove(&chat);
+            }
+        }
+    }
+    fn holds(&self, chat: i64) -> bool {
+        self.pending_chats.contains_key(&chat)
+    }
     fn insert(&mut self, chat: i64, ids: &[i64], now: Instant) {
         if self.done.len() > 50_000 {
             self.done
                 .retain(|_, t| now.duration_since(*t) < Duration::from_secs(600));
         }
         for id in ids {
-            self.pending.remove(&(chat, *id));
+            self.unmark(chat, *id);
             self.done.insert((chat, *id), now);
         }
     }
     fn give_up(&mut self, chat: i64, ids: &[i64]) {
         for id in ids {
-            self.pending.remove(&(chat, *id));
+            self.unmark(chat, *id);
         }
     }
 }
@@ -164,7 +192,7 @@ impl Sender {
             .expect("outbox lock")
             .take()
             .expect("one sender per outbox");
-        let fast_sent = Arc::new(Mutex::new(FastSent::default()));
+        let fast_sent = self.outbox.fast.clone();
         // The fast lane runs as its own task so no database wait of this loop ever delays a deletion.
         let lane = tokio::spawn(fast_lane(
             self.api.clone(),
@@ -295,6 +323,9 @@ impl Sender {
             let lane = (r.chat_id, is_delete);
             if busy_lanes.contains(&lane) {
                 continue;
+            }
+            if !is_delete && fast.lock().expect("fast lane lock").holds(r.chat_id) {
+                continue; // a deletion for this chat is on its way: it goes first
             }
             if is_delete
                 && fast
@@ -538,9 +569,7 @@ async fn fast_lane(
             .unwrap_or(now + Duration::from_secs(1));
         tokio::select! {
             Some(first) = rx.recv() => {
-                let mut s = sent.lock().expect("fast lane lock");
                 for (chat, id) in std::iter::once(first).chain(std::iter::from_fn(|| rx.try_recv().ok())) {
-                    s.pending.insert((chat, id as i64));
                     pending.entry(chat).or_default().push(id as i64);
                 }
             }

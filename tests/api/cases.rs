@@ -46,45 +46,12 @@ async fn ask_in_group(t: &crate::helpers::TestApp, user: &TgUser, msg: i64, text
 
 /// The first alert DM to the moderator.
 async fn moderator_alert(t: &crate::helpers::TestApp) -> crate::fake_bot::Call {
-    let calls = t
-        .fake
-        .wait_for(
-            |c| {
-                c.iter()
-                    .any(|c| c.method == "sendmessage" && c.chat_id() == Some(MODERATOR))
-            },
-            WAIT,
-        )
-        .await
-        .unwrap();
-    calls
-        .into_iter()
-        .find(|c| c.method == "sendmessage" && c.chat_id() == Some(MODERATOR))
-        .unwrap()
+    t.nth_sent_to(MODERATOR, 1).await
 }
 
+/// The text of the `nth` private message to `user`.
 async fn private_reply(t: &crate::helpers::TestApp, user: i64, nth: usize) -> String {
-    let calls = t
-        .fake
-        .wait_for(
-            |c| {
-                c.iter()
-                    .filter(|c| c.method == "sendmessage" && c.chat_id() == Some(user))
-                    .count()
-                    >= nth
-            },
-            WAIT,
-        )
-        .await
-        .unwrap();
-    calls
-        .iter()
-        .filter(|c| c.method == "sendmessage" && c.chat_id() == Some(user))
-        .nth(nth - 1)
-        .unwrap()
-        .text()
-        .unwrap()
-        .to_string()
+    t.nth_sent_to(user, nth).await.text().unwrap().to_string()
 }
 
 #[tokio::test]

@@ -385,21 +385,7 @@ async fn the_notice_speaks_the_members_language_and_cleans_itself_up() {
     // English seed words from a Chinese-speaking member: the notice follows the member, not the words.
     t.fake
         .push_update(group_text(GROUP, &TgUser::zh(90), 900, SEED));
-    let calls = t
-        .fake
-        .wait_for(
-            |c| {
-                c.iter()
-                    .any(|c| c.method == "sendmessage" && c.chat_id() == Some(GROUP))
-            },
-            WAIT,
-        )
-        .await
-        .unwrap();
-    let notice = calls
-        .iter()
-        .find(|c| c.method == "sendmessage" && c.chat_id() == Some(GROUP))
-        .unwrap();
+    let notice = t.nth_sent_to(GROUP, 1).await;
     assert!(
         notice.text().unwrap().contains("助记词"),
         "{:?}",
@@ -463,20 +449,7 @@ async fn a_borderline_message_stays_alerts_moderators_and_its_words_are_not_stor
     let words = "how do i register abandon ability able about above absent absorb abstract absurd abuse access accident";
     t.fake
         .push_update(group_text(GROUP, &TgUser::en(97), 970, words));
-    let alert = t
-        .fake
-        .wait_for(
-            |c| {
-                c.iter()
-                    .any(|c| c.method == "sendmessage" && c.chat_id() == Some(MODERATOR))
-            },
-            WAIT,
-        )
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.method == "sendmessage" && c.chat_id() == Some(MODERATOR))
-        .unwrap();
+    let alert = t.nth_sent_to(MODERATOR, 1).await;
     assert!(
         alert.text().unwrap().contains("not deleted"),
         "{:?}",

@@ -330,6 +330,21 @@ impl TestApp {
         self.start().await;
     }
 
+    /// The `n`-th (from 1) `sendMessage` the bot sent to `chat`, waiting up to 10 s for it.
+    pub async fn nth_sent_to(&self, chat: i64, n: usize) -> crate::fake_bot::Call {
+        let is_it =
+            move |c: &crate::fake_bot::Call| c.method == "sendmessage" && c.chat_id() == Some(chat);
+        let calls = self
+            .fake
+            .wait_for(
+                move |c| c.iter().filter(|c| is_it(c)).count() >= n,
+                std::time::Duration::from_secs(10),
+            )
+            .await
+            .unwrap();
+        calls.into_iter().filter(|c| is_it(c)).nth(n - 1).unwrap()
+    }
+
     /// The running app's store.
     pub fn store(&self) -> &frontdesk::store::Store {
         &self.app.as_ref().expect("app running").store
